@@ -1,0 +1,3 @@
+from loomta_sync.cli.main import main
+
+main()
