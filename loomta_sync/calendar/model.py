@@ -68,27 +68,31 @@ class TargetPayload(Frozen):
     settings: dict[str, Any] = Field(default_factory=dict)
     comments: tuple[CommentPayload, ...] = ()
 
-    def body_digest(self) -> str:
-        """Hash everything that the API cannot change after creation (all but the time).
+    def field_digests(self) -> dict[str, str]:
+        """Hash each field that the API cannot change after creation, so a conflict can name it.
 
         Media count by content hash or id, not by path, so renaming a media file is no change.
         """
-        body = {
-            "content": self.content,
-            "mode": self.mode.value,
-            "media": [item.identity() for item in self.media],
-            "settings": self.settings,
-            "comments": [
-                {
-                    "content": comment.content,
-                    "delay_in_minutes": comment.delay_in_minutes,
-                    "settings": comment.settings,
-                    "media": [item.identity() for item in comment.media],
-                }
-                for comment in self.comments
-            ],
+        comments = [
+            {
+                "content": comment.content,
+                "delay_in_minutes": comment.delay_in_minutes,
+                "settings": comment.settings,
+                "media": [item.identity() for item in comment.media],
+            }
+            for comment in self.comments
+        ]
+        return {
+            "content": _sha256_json(self.content),
+            "mode": _sha256_json(self.mode.value),
+            "media": _sha256_json([item.identity() for item in self.media]),
+            "settings": _sha256_json(self.settings),
+            "comments": _sha256_json(comments),
         }
-        return _sha256_json(body)
+
+    def body_digest(self) -> str:
+        """Hash everything that the API cannot change after creation (all but the time)."""
+        return _sha256_json(self.field_digests())
 
     def full_digest(self) -> str:
         """Hash the body and the time: equal digests mean identical requests."""

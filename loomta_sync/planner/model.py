@@ -96,15 +96,24 @@ class Plan(PlanModel):
     def has_changes(self) -> bool:
         return any(change.kind is not ChangeKind.UNCHANGED for change in self.changes)
 
+    def changes_digest(self) -> str:
+        """Hash the changes alone: equal digests mean the same work on the same targets."""
+        changes = [change.model_dump(mode="json") for change in self.changes]
+        return _sha256_json(changes)
+
     def compute_checksum(self) -> str:
-        """Hash the state reference and the changes; `created_at` is left out on purpose."""
+        """Hash the format, the state reference and the changes; `created_at` is left out."""
         body = {
             "format_version": self.format_version,
             "state": self.state.model_dump(mode="json"),
-            "changes": [change.model_dump(mode="json") for change in self.changes],
+            "changes": self.changes_digest(),
         }
-        text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return _sha256_json(body)
 
     def with_checksum(self) -> Plan:
         return self.model_copy(update={"checksum": self.compute_checksum()})
+
+
+def _sha256_json(value: object) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -34,6 +34,8 @@ class TargetRecord(Record):
     status: TargetStatus
     idempotency_key: str
     body_digest: str
+    # Per-field hashes (content, mode, media, settings, comments) so a conflict names what changed.
+    field_digests: dict[str, str] = Field(default_factory=dict)
     scheduled_for: datetime | None = None
     mode: Mode
     attempts: int = 1
@@ -69,6 +71,10 @@ class State(Record):
     format_version: int = STATE_FORMAT_VERSION
     lineage: str = Field(default_factory=lambda: str(uuid.uuid4()))
     serial: int = 0
+    # The id of the last journal folded into this file. A leftover journal with this id was
+    # already folded; a leftover journal with another id and an older base serial means this
+    # file was replaced (for example by git pull) after an apply was interrupted.
+    last_journal_id: str | None = None
     posts: dict[str, PostRecord] = Field(default_factory=dict)
     media: dict[str, MediaRecord] = Field(default_factory=dict)
 

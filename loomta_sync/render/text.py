@@ -1,0 +1,85 @@
+"""Plain-text plan for terminals and logs: one block per target, then the summary lines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from loomta_sync.calendar.model import TargetPayload
+from loomta_sync.calendar.text import make_visible
+from loomta_sync.planner.model import Change, ChangeKind, Plan
+from loomta_sync.render.summary import summary_lines
+from loomta_sync.render.symbols import SYMBOLS
+
+INDENT = "      "
+
+
+def render_plan_text(plan: Plan, *, show_unchanged: bool = False) -> str:
+    blocks: list[str] = []
+    for change in plan.changes:
+        if change.kind is ChangeKind.UNCHANGED and not show_unchanged:
+            continue
+        blocks.append(render_change(change))
+
+    summary = "\n".join(summary_lines(plan))
+    if not blocks:
+        return summary + "\n"
+    return "\n\n".join(blocks) + "\n\n" + summary + "\n"
+
+
+def render_change(change: Change) -> str:
+    platform = change.platform_alias or change.platform_id
+    head = f"{SYMBOLS[change.kind]} {change.kind.value:<10} {change.post_key} on {platform}"
+    lines = [head]
+
+    if change.kind is ChangeKind.MOVED:
+        lines.append(f"{INDENT}from key {change.previous_key}")
+    if change.payload is not None and change.kind is not ChangeKind.UNCHANGED:
+        lines.extend(_payload_lines(change))
+    if change.kind is ChangeKind.RESCHEDULE and change.record is not None:
+        before = format_time(change.record.scheduled_for, change.timezone)
+        lines.append(f"{INDENT}was:     {before}")
+    if change.location is not None and change.kind is not ChangeKind.UNCHANGED:
+        location = change.location
+        lines.append(f"{INDENT}file:    {location.path}:{location.line}:{location.column}")
+    if change.reason:
+        lines.append(f"{INDENT}{change.reason}")
+    return "\n".join(lines)
+
+
+def _payload_lines(change: Change) -> list[str]:
+    payload: TargetPayload | None = change.payload
+    if payload is None:
+        return []
+
+    lines = [f"{INDENT}mode:    {payload.mode.value}"]
+    if payload.scheduled_for is not None:
+        lines.append(f"{INDENT}when:    {format_time(payload.scheduled_for, change.timezone)}")
+    if change.kind in (ChangeKind.CREATE, ChangeKind.RETRY, ChangeKind.CONFLICT):
+        content = make_visible(payload.content.rstrip("\n"))
+        lines.append(f"{INDENT}content: " + _indent_text(content))
+        for item in payload.media:
+            lines.append(f"{INDENT}media:   {item.path or item.media_id} {item.mime_type or ''}".rstrip())
+        if payload.settings:
+            settings = ", ".join(f"{key}={value}" for key, value in sorted(payload.settings.items()))
+            lines.append(f"{INDENT}settings: {settings}")
+        for number, comment in enumerate(payload.comments, start=1):
+            delay = f" after {comment.delay_in_minutes} min" if comment.delay_in_minutes else ""
+            text = _indent_text(make_visible(comment.content))
+            lines.append(f"{INDENT}comment {number}{delay}: {text}")
+    return lines
+
+
+def _indent_text(text: str) -> str:
+    return text.replace("\n", "\n" + INDENT + "         ")
+
+
+def format_time(instant: datetime | None, timezone: str | None) -> str:
+    """Format a UTC instant in the post's zone, followed by UTC: `2030-03-29 09:00 CET (08:00 UTC)`."""
+    if instant is None:
+        return "-"
+    utc_text = instant.strftime("%Y-%m-%d %H:%M UTC")
+    if not timezone or timezone == "UTC":
+        return utc_text
+    local = instant.astimezone(ZoneInfo(timezone))
+    return f"{local.strftime('%Y-%m-%d %H:%M')} {timezone} ({utc_text})"
