@@ -82,8 +82,11 @@ class Applier:
         for change in plan.changes:
             if change.kind is not ChangeKind.MOVED or change.previous_key is None:
                 continue
+            source = change.location.path if change.location else None
             self._session.record(
-                journal.moved(change.previous_key, change.post_key, change.platform_id)
+                journal.moved(
+                    change.previous_key, change.post_key, change.platform_id, source=source
+                )
             )
             self._add(TargetResult(change.post_key, change.platform_id, Outcome.MOVED,
                                    f"from {change.previous_key}"))

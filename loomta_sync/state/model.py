@@ -72,8 +72,8 @@ class State(Record):
     lineage: str = Field(default_factory=lambda: str(uuid.uuid4()))
     serial: int = 0
     # The id of the last journal folded into this file. A leftover journal with this id was
-    # already folded; a leftover journal with another id and an older base serial means this
-    # file was replaced (for example by git pull) after an apply was interrupted.
+    # already folded. A leftover journal with another id and an older base serial means that
+    # this file was replaced after an apply was interrupted, for example by git pull.
     last_journal_id: str | None = None
     posts: dict[str, PostRecord] = Field(default_factory=dict)
     media: dict[str, MediaRecord] = Field(default_factory=dict)
