@@ -62,7 +62,7 @@ def github_group() -> None:
 @github_group.command("validate")
 @click.pass_obj
 def validate_command(app: AppContext) -> int:
-    """Validate the calendar; print annotations and write the problems to the job summary."""
+    """Validate the calendar, print annotations and write the problems to the job summary."""
     report = collect_plan_report(app, _config_name(app))
     _print_annotations(app, report)
 
@@ -92,7 +92,7 @@ def validate_command(app: AppContext) -> int:
 )
 @click.pass_obj
 def pr_plan_command(app: AppContext, comment: bool, comment_author: str | None) -> int:
-    """Plan without an API key; write the summary, annotations and the pull-request comment."""
+    """Plan without an API key, then write the summary, annotations and pull-request comment."""
     report = collect_plan_report(app, _config_name(app))
     _print_annotations(app, report)
 
@@ -192,7 +192,7 @@ def _summary_markdown(report: PlanReport, title: str) -> str:
 def _post_comment(
     app: AppContext, report: PlanReport, title: str, author: str | None
 ) -> str | None:
-    """Create or edit the plan comment; return its address, or None when none was posted."""
+    """Create or edit the plan comment and return its address, or None if none was posted."""
     event = read_event()
     if event.pull_request_number is None or event.repository is None:
         click.echo("No pull request in this event; the plan is only in the job summary.")
