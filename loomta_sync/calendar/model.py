@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
+from functools import cached_property
 from enum import StrEnum
 from typing import Any
 
@@ -69,6 +70,11 @@ class TargetPayload(Frozen):
     comments: tuple[CommentPayload, ...] = ()
 
     def field_digests(self) -> dict[str, str]:
+        """Return a copy of the per-field hashes; see `_field_digests`."""
+        return dict(self._field_digests)
+
+    @cached_property
+    def _field_digests(self) -> dict[str, str]:
         """Hash each field that the API cannot change after creation, so a conflict can name it.
 
         Media count by content hash or id, not by path, so renaming a media file is no change.
@@ -92,12 +98,21 @@ class TargetPayload(Frozen):
 
     def body_digest(self) -> str:
         """Hash everything that the API cannot change after creation (all but the time)."""
-        return _sha256_json(self.field_digests())
+        return self._body_digest
 
     def full_digest(self) -> str:
         """Hash the body and the time: equal digests mean identical requests."""
+        return self._full_digest
+
+    # The payload is frozen, so each hash is computed once; the planner asks for them often.
+    @cached_property
+    def _body_digest(self) -> str:
+        return _sha256_json(self._field_digests)
+
+    @cached_property
+    def _full_digest(self) -> str:
         when = self.scheduled_for.isoformat() if self.scheduled_for else None
-        return _sha256_json({"body": self.body_digest(), "scheduled_for": when})
+        return _sha256_json({"body": self._body_digest, "scheduled_for": when})
 
 
 class Target(Frozen):

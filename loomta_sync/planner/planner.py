@@ -34,7 +34,7 @@ def make_plan(calendar: Calendar, state: State, now: datetime, min_lead: timedel
     for post in calendar.posts:
         for target in post.targets:
             record = state.target(post.key, target.platform_id)
-            if record is None:
+            if record is None and departed:
                 previous_key = _claim_moved(departed, target)
                 if previous_key is not None:
                     changes.append(_change(ChangeKind.MOVED, post, target, None, previous_key))
