@@ -9,7 +9,7 @@ from pathlib import Path
 
 from loomta_sync.applier.groups import RequestGroup
 from loomta_sync.calendar.model import MediaItem
-from loomta_sync.client.errors import ApiError, OutcomeUnknown
+from loomta_sync.errors import LoomtaSyncError
 from loomta_sync.client.http import LoomtaClient
 from loomta_sync.state import journal
 from loomta_sync.state.model import MediaRecord
@@ -50,7 +50,7 @@ class MediaUploader:
             uploaded = self._client.upload_media(
                 path, mime_type=mime_type, media_type=media_type, file_name=path.name
             )
-        except (ApiError, OutcomeUnknown, OSError) as exc:
+        except (LoomtaSyncError, OSError) as exc:
             logger.error("upload of %s failed: %s", item.path, exc)
             return item.sha256, None
 
