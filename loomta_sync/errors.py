@@ -1,6 +1,6 @@
 """The project's exception tree and the one-line problem report.
 
-LoomtaSyncError                 base of every expected failure; the CLI prints it on one line, exit 1
+LoomtaSyncError                 base of every expected failure: one line from the CLI, exit 1
 ├── ConfigError                 loomta.yaml is missing or invalid
 ├── ValidationFailed            the calendar has problems; carries a list of Problem
 ├── StateError                  the state file or journal cannot be read or written

@@ -21,7 +21,9 @@ from loomta_sync.state.model import State
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def _model_schema(model: Any, title: str, description: str, mode: str = "validation") -> dict[str, Any]:
+def _model_schema(
+    model: Any, title: str, description: str, mode: str = "validation"
+) -> dict[str, Any]:
     schema: dict[str, Any] = model.model_json_schema(by_alias=True, mode=mode)
     return {"$schema": DRAFT, **schema, "title": title, "description": description}
 
@@ -46,9 +48,7 @@ def generate_schemas() -> dict[str, dict[str, Any]]:
     """Return every schema by its file name under `schemas/`."""
     return {
         "post.schema.json": calendar_file_schema(),
-        "loomta.schema.json": _model_schema(
-            Config, "loomta.yaml", "loomta-sync project settings."
-        ),
+        "loomta.schema.json": _model_schema(Config, "loomta.yaml", "loomta-sync project settings."),
         "state.schema.json": _model_schema(
             State, "loomta-sync state", "The state file .loomta/state.json.", mode="serialization"
         ),

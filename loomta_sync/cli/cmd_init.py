@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 
+from loomta_sync.catalog.model import Catalog, CatalogEntry
 from loomta_sync.catalog.store import save_catalog
 from loomta_sync.config import CONFIG_FILE_NAME
-from loomta_sync.catalog.model import Catalog, CatalogEntry
 from loomta_sync.emulator.seeds import SEED_PLATFORMS
 from loomta_sync.errors import LoomtaSyncError
 from loomta_sync.state.gitignore import ensure_gitignore

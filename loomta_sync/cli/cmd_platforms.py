@@ -55,8 +55,14 @@ def _aliases_by_id(aliases: dict[str, str]) -> dict[str, list[str]]:
 def _describe(entry: CatalogEntry, aliases: list[str]) -> str:
     platform = entry.platform
     schema = entry.schema_
-    flags = [name for name, on in (("disabled", platform.disabled),
-                                   ("refresh needed", platform.refreshNeeded)) if on]
+    flags = [
+        name
+        for name, on in (
+            ("disabled", platform.disabled),
+            ("refresh needed", platform.refreshNeeded),
+        )
+        if on
+    ]
     alias_text = ", ".join(aliases) if aliases else "(no alias)"
     lines = [
         f"{platform.id}  {platform.provider}  {platform.displayName or ''} "

@@ -199,4 +199,3 @@ def _require_post(state: State, post_key: str, platform_id: str | None) -> PostR
         known = ", ".join(sorted(post.targets))
         raise LoomtaSyncError(f"{post_key} has no target on {platform_id}; it has: {known}")
     return post
-

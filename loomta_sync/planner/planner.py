@@ -67,7 +67,11 @@ def _classify(
 
     if record.status in (TargetStatus.UNKNOWN, TargetStatus.IN_FLIGHT):
         return _change(
-            ChangeKind.UNKNOWN, post, target, record, reason=unknown_reason(post.key, target, record)
+            ChangeKind.UNKNOWN,
+            post,
+            target,
+            record,
+            reason=unknown_reason(post.key, target, record),
         )
 
     return _classify_created(post, target, record, now, deadline)
@@ -108,7 +112,9 @@ def _changed_fields(target: Target, record: TargetRecord) -> tuple[str, ...]:
     if not record.field_digests:
         return ("body",)
     current = payload.field_digests()
-    return tuple(name for name, digest in current.items() if record.field_digests.get(name) != digest)
+    return tuple(
+        name for name, digest in current.items() if record.field_digests.get(name) != digest
+    )
 
 
 def _too_late(mode: Mode, scheduled_for: datetime | None, deadline: datetime) -> bool:

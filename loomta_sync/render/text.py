@@ -59,9 +59,13 @@ def _payload_lines(change: Change) -> list[str]:
         content = make_visible(payload.content.rstrip("\n"))
         lines.append(f"{INDENT}content: " + _indent_text(content))
         for item in payload.media:
-            lines.append(f"{INDENT}media:   {item.path or item.media_id} {item.mime_type or ''}".rstrip())
+            lines.append(
+                f"{INDENT}media:   {item.path or item.media_id} {item.mime_type or ''}".rstrip()
+            )
         if payload.settings:
-            settings = ", ".join(f"{key}={value}" for key, value in sorted(payload.settings.items()))
+            settings = ", ".join(
+                f"{key}={value}" for key, value in sorted(payload.settings.items())
+            )
             lines.append(f"{INDENT}settings: {settings}")
         for number, comment in enumerate(payload.comments, start=1):
             delay = f" after {comment.delay_in_minutes} min" if comment.delay_in_minutes else ""
@@ -75,7 +79,10 @@ def _indent_text(text: str) -> str:
 
 
 def format_time(instant: datetime | None, timezone: str | None) -> str:
-    """Format a UTC instant in the post's zone, followed by UTC: `2030-03-29 09:00 CET (08:00 UTC)`."""
+    """Format a UTC instant in the post's zone, then in UTC.
+
+    Example: `2030-03-29 09:00 Europe/Berlin (2030-03-29 08:00 UTC)`.
+    """
     if instant is None:
         return "-"
     utc_text = instant.strftime("%Y-%m-%d %H:%M UTC")

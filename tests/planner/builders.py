@@ -21,7 +21,9 @@ DEV = "6f1b2c3d-0000-4000-8000-000000000002"
 WHEN = datetime(2030, 3, 10, 9, 0, tzinfo=UTC)
 
 
-def payload(content: str = "Hello", when: datetime | None = WHEN, mode: Mode = Mode.SCHEDULE) -> TargetPayload:
+def payload(
+    content: str = "Hello", when: datetime | None = WHEN, mode: Mode = Mode.SCHEDULE
+) -> TargetPayload:
     return TargetPayload(content=content, mode=mode, scheduled_for=when)
 
 

@@ -109,9 +109,7 @@ def test_planner_orphan_warns_pending_post() -> None:
     assert "state forget gone" in plan.changes[0].reason
 
 
-@pytest.mark.parametrize(
-    "when", [NOW - timedelta(hours=1), NOW + timedelta(minutes=4), NOW + LEAD]
-)
+@pytest.mark.parametrize("when", [NOW - timedelta(hours=1), NOW + timedelta(minutes=4), NOW + LEAD])
 def test_planner_expired_when_past_or_too_close(when: datetime) -> None:
     calendar = Calendar(posts=(post("a", (BRAND, payload(when=when))),))
     plan = make_plan(calendar, State(), NOW, LEAD)

@@ -91,8 +91,11 @@ def test_json_edited_plan_rejected(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("content", "message"),
-    [("not json", "not a readable plan file"), ("[]", "not a plan file"),
-     ('{"format_version": 99}', "format_version 99")],
+    [
+        ("not json", "not a readable plan file"),
+        ("[]", "not a plan file"),
+        ('{"format_version": 99}', "format_version 99"),
+    ],
 )
 def test_json_invalid_plan_file(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "plan.json"
