@@ -1,7 +1,7 @@
 """`loomta.yaml`: the project's settings.
 
-Only the model lives here; `load_config` reads the file with the calendar's YAML loader so its
-errors carry file, line and column like every other input error.
+Only the model lives here. `loomta_sync.config_loader.load_project` reads the file with the
+calendar's YAML loader, so its errors carry file, line and column like every other input error.
 """
 
 from __future__ import annotations
