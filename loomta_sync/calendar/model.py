@@ -9,8 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime
-from functools import cached_property
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -35,7 +35,7 @@ class SourceLocation(Frozen):
 
 
 class MediaItem(Frozen):
-    """One media attachment: a local file (path, sha256, mime_type, size) or an existing media id."""
+    """One media attachment: a local file (path, sha256, mime_type, size) or a media id."""
 
     path: str | None = None
     sha256: str | None = None
@@ -70,31 +70,11 @@ class TargetPayload(Frozen):
     comments: tuple[CommentPayload, ...] = ()
 
     def field_digests(self) -> dict[str, str]:
-        """Return a copy of the per-field hashes; see `_field_digests`."""
-        return dict(self._field_digests)
-
-    @cached_property
-    def _field_digests(self) -> dict[str, str]:
         """Hash each field that the API cannot change after creation, so a conflict can name it.
 
         Media count by content hash or id, not by path, so renaming a media file is no change.
         """
-        comments = [
-            {
-                "content": comment.content,
-                "delay_in_minutes": comment.delay_in_minutes,
-                "settings": comment.settings,
-                "media": [item.identity() for item in comment.media],
-            }
-            for comment in self.comments
-        ]
-        return {
-            "content": _sha256_json(self.content),
-            "mode": _sha256_json(self.mode.value),
-            "media": _sha256_json([item.identity() for item in self.media]),
-            "settings": _sha256_json(self.settings),
-            "comments": _sha256_json(comments),
-        }
+        return {name: _sha256_json(value) for name, value in self._body.items()}
 
     def body_digest(self) -> str:
         """Hash everything that the API cannot change after creation (all but the time)."""
@@ -106,13 +86,33 @@ class TargetPayload(Frozen):
 
     # The payload is frozen, so each hash is computed once; the planner asks for them often.
     @cached_property
+    def _body(self) -> dict[str, Any]:
+        comments = [
+            {
+                "content": comment.content,
+                "delay_in_minutes": comment.delay_in_minutes,
+                "settings": comment.settings,
+                "media": [item.identity() for item in comment.media],
+            }
+            for comment in self.comments
+        ]
+        return {
+            "content": self.content,
+            "mode": self.mode.value,
+            "media": [item.identity() for item in self.media],
+            "settings": self.settings,
+            "comments": comments,
+        }
+
+    @cached_property
     def _body_digest(self) -> str:
-        return _sha256_json(self._field_digests)
+        return _sha256_json(self._body)
 
     @cached_property
     def _full_digest(self) -> str:
-        when = self.scheduled_for.isoformat() if self.scheduled_for else None
-        return _sha256_json({"body": self._body_digest, "scheduled_for": when})
+        when = self.scheduled_for.isoformat() if self.scheduled_for else "-"
+        text = f"{self._body_digest}|{when}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Target(Frozen):

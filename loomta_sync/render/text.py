@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from loomta_sync.calendar.model import TargetPayload
@@ -85,8 +86,18 @@ def format_time(instant: datetime | None, timezone: str | None) -> str:
     """
     if instant is None:
         return "-"
-    utc_text = instant.strftime("%Y-%m-%d %H:%M UTC")
+    utc_text = _minutes(instant.astimezone(UTC)) + " UTC"
     if not timezone or timezone == "UTC":
         return utc_text
-    local = instant.astimezone(ZoneInfo(timezone))
-    return f"{local.strftime('%Y-%m-%d %H:%M')} {timezone} ({utc_text})"
+    local = instant.astimezone(_zone(timezone))
+    return f"{_minutes(local)} {timezone} ({utc_text})"
+
+
+def _minutes(instant: datetime) -> str:
+    # isoformat is several times faster than strftime, which matters for 10,000-post plans.
+    return instant.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
