@@ -34,7 +34,8 @@ class AppContext:
         return self._project
 
     def catalog(self) -> Catalog | None:
-        return load_catalog(self.project().catalog_path)
+        project = self.project()
+        return load_catalog(project.catalog_path, project.config.paths.catalog)
 
     def now(self) -> datetime:
         return datetime.now(UTC)
