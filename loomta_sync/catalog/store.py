@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from loomta_sync.catalog.model import CATALOG_FORMAT_VERSION, Catalog
 from loomta_sync.errors import Problem, ValidationFailed
+from loomta_sync.state.atomic import write_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -66,32 +65,8 @@ def save_catalog(path: Path, catalog: Catalog) -> None:
     data = catalog.model_dump(mode="json", by_alias=True)
     text = json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     path.parent.mkdir(parents=True, exist_ok=True)
-
-    descriptor, temporary_name = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-    )
-    temporary = Path(temporary_name)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-    _fsync_directory(path.parent)
+    write_atomic(path, text.encode("utf-8"))
     logger.debug("wrote platform catalog %s", path)
-
-
-def _fsync_directory(directory: Path) -> None:
-    # The rename is durable only once the directory entry is on disk.
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _check_format_version(data: object, display_path: str) -> None:

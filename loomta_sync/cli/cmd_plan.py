@@ -10,6 +10,7 @@ from loomta_sync.cli.context import AppContext
 from loomta_sync.cli.output import write_text_atomic
 from loomta_sync.cli.planning import build_plan, plan_exit_code
 from loomta_sync.render.json_plan import render_plan_json
+from loomta_sync.render.summary import summary_lines
 from loomta_sync.render.text import render_plan_text
 from loomta_sync.state.store import StateStore
 
@@ -54,6 +55,8 @@ def plan_command(
         from loomta_sync.render.markdown import render_plan_markdown
 
         click.echo(render_plan_markdown(plan, problems=[], catalog=app.catalog()), nl=False)
+    elif app.quiet:
+        click.echo("\n".join(summary_lines(plan)))
     else:
         click.echo(render_plan_text(plan, show_unchanged=app.verbose > 0), nl=False)
 

@@ -29,7 +29,14 @@ def state_group() -> None:
 
 
 @state_group.command("show")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; json: the whole state, as in state.json.",
+)
 @click.pass_obj
 def show_command(app: AppContext, output_format: str) -> int:
     """Print every post and platform recorded in the state."""
@@ -37,29 +44,53 @@ def show_command(app: AppContext, output_format: str) -> int:
     if output_format == "json":
         click.echo(json.dumps(state.model_dump(mode="json"), indent=2, sort_keys=True))
         return 0
-    click.echo(f"lineage {state.lineage}, serial {state.serial}, {len(state.media)} media files")
+    media_count = len(state.media)
+    click.echo(
+        f"lineage {state.lineage}, serial {state.serial}, "
+        f"{media_count} media file{'' if media_count == 1 else 's'}"
+    )
+    rows = []
     for key in sorted(state.posts):
         for platform_id, record in sorted(state.posts[key].targets.items()):
-            ids = record.root_post_id or "-"
             when = record.scheduled_for.isoformat() if record.scheduled_for else "-"
-            line = f"{key}  {platform_id}  {record.status.value}  post {ids}  {when}"
+            detail = record.release_url or ""
             if record.error_code:
-                line += f"  {record.error_code}: {record.error_message}"
-            if record.release_url:
-                line += f"  {record.release_url}"
-            click.echo(line)
+                detail = f"{record.error_code}: {record.error_message}"
+            rows.append(
+                (
+                    key,
+                    app.platform_label(platform_id),
+                    record.status.value,
+                    record.root_post_id or "-",
+                    when,
+                    detail,
+                )
+            )
+    click.echo(_table(("POST", "PLATFORM", "STATUS", "POST ID", "SCHEDULED FOR", ""), rows))
     return 0
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> str:
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
+    return "\n".join(lines)
 
 
 @state_group.command("forget")
 @click.argument("post_key")
-@click.option("--platform", "platform_id", help="Only this platform id; default: every platform.")
+@click.option(
+    "--platform", "platform_id", help="Only this platform (alias or id); default: every platform."
+)
 @LOCK_TIMEOUT_OPTION
 @click.pass_obj
 def forget_command(
     app: AppContext, post_key: str, platform_id: str | None, lock_timeout: float
 ) -> int:
     """Drop POST_KEY from the state; nothing is deleted in Loomta."""
+    platform_id = app.platform_id(platform_id) if platform_id else None
     with StateStore(app.project().state_path).lock("state forget", lock_timeout) as session:
         _require_post(session.state, post_key, platform_id)
         session.record(journal.forgotten(post_key, platform_id))
@@ -88,7 +119,9 @@ def move_command(app: AppContext, old_key: str, new_key: str, lock_timeout: floa
 
 @state_group.command("resolve")
 @click.argument("post_key")
-@click.option("--platform", "platform_id", required=True, help="Platform id of the target.")
+@click.option(
+    "--platform", "platform_id", required=True, help="Platform of the target: alias or id."
+)
 @click.option("--created", "post_id", help="The id of the post that exists in Loomta.")
 @click.option("--not-created", is_flag=True, help="The post does not exist in Loomta.")
 @LOCK_TIMEOUT_OPTION
@@ -102,6 +135,7 @@ def resolve_command(
     lock_timeout: float,
 ) -> int:
     """Settle a target whose outcome is unknown, after looking for it in Loomta."""
+    platform_id = app.platform_id(platform_id)
     if (post_id is None) == (not not_created):
         raise click.UsageError("pass exactly one of --created POST_ID and --not-created")
 
@@ -147,13 +181,16 @@ def _resolved_created(
 
 @state_group.command("accept")
 @click.argument("post_key")
-@click.option("--platform", "platform_id", help="Only this platform id; default: every platform.")
+@click.option(
+    "--platform", "platform_id", help="Only this platform (alias or id); default: every platform."
+)
 @LOCK_TIMEOUT_OPTION
 @click.pass_obj
 def accept_command(
     app: AppContext, post_key: str, platform_id: str | None, lock_timeout: float
 ) -> int:
     """Accept the calendar's version of a conflicting post after making the same edit in Loomta."""
+    platform_id = app.platform_id(platform_id) if platform_id else None
     with StateStore(app.project().state_path).lock("state accept", lock_timeout) as session:
         post = _require_post(session.state, post_key, platform_id)
         calendar = app.load_calendar(session.state).calendar
@@ -194,8 +231,13 @@ def unlock_command(app: AppContext) -> int:
 def _require_post(state: State, post_key: str, platform_id: str | None) -> PostRecord:
     post = state.posts.get(post_key)
     if post is None:
-        raise LoomtaSyncError(f"{post_key} is not in the state; `loomta-sync state show` lists it")
+        raise LoomtaSyncError(
+            f"{post_key} is not in the state; run `loomta-sync state show` to list the keys"
+        )
     if platform_id is not None and platform_id not in post.targets:
         known = ", ".join(sorted(post.targets))
-        raise LoomtaSyncError(f"{post_key} has no target on {platform_id}; it has: {known}")
+        raise LoomtaSyncError(
+            f"{post_key} has no target on platform {platform_id}; it has: {known} "
+            "(pass an alias from loomta.yaml or one of these ids)"
+        )
     return post

@@ -36,6 +36,9 @@ def validate_command(app: AppContext, output_format: str) -> int:
         click.echo(f"Warning: {warning}", err=True)
     posts = len(result.calendar.posts)
     targets = len(result.calendar.targets())
-    if not app.quiet:
-        click.echo(f"Valid: {posts} posts, {targets} targets.")
+    click.echo(f"Valid: {_count(posts, 'post')}, {_count(targets, 'target')}.")
     return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"

@@ -43,6 +43,17 @@ class AppContext:
     def load_calendar(self, state: State | None) -> LoadResult:
         return load_calendar(self.project(), self.catalog(), state, self.now())
 
+    def platform_id(self, name: str) -> str:
+        """Return the platform id for an alias from loomta.yaml, or `name` itself."""
+        return self.project().config.platforms.get(name, name)
+
+    def platform_label(self, platform_id: str) -> str:
+        """Return `alias (id)` when loomta.yaml names the platform, else the id."""
+        for alias, known_id in sorted(self.project().config.platforms.items()):
+            if known_id == platform_id:
+                return alias
+        return platform_id
+
     def api_url(self) -> str:
         return os.environ.get(API_URL_VARIABLE) or self.project().config.api_url
 

@@ -162,7 +162,7 @@ def test_init_project_validates_and_plans(tmp_path: Path, cli_in: CliRunner) -> 
     assert created.returncode == 0, created.stderr
     validated = cli_in(root, "validate")
     assert validated.returncode == 0, validated.stdout + validated.stderr
-    assert "Valid: 1 posts, 1 targets." in validated.stdout
+    assert "Valid: 1 post, 1 target." in validated.stdout
     planned = cli_in(root, "plan")
     assert planned.returncode == 0, planned.stderr
     assert "Plan: 1 to create" in planned.stdout
