@@ -45,7 +45,7 @@ def plan_command(
     plan, result = build_plan(app, state)
 
     for warning in result.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {warning.format()}", err=True)
     if out_file is not None:
         write_text_atomic(out_file, render_plan_json(plan))
 

@@ -33,7 +33,7 @@ def validate_command(app: AppContext, output_format: str) -> int:
         raise
 
     for warning in result.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(f"Warning: {warning.format()}", err=True)
     posts = len(result.calendar.posts)
     targets = len(result.calendar.targets())
     click.echo(f"Valid: {_count(posts, 'post')}, {_count(targets, 'target')}.")
