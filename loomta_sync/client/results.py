@@ -43,17 +43,18 @@ def read_create_results(
         return CreateOutcome(idempotency_key, dict.fromkeys(requested, unknown))
 
     by_platform = _group_by_platform(entries, idempotency_key, redactor)
+    unrequested = sorted(by_platform.keys() - set(requested))
+    if unrequested:
+        # A result for a platform that was not asked for means the response does not belong
+        # to this request (a proxy mix-up or a server bug), so none of it can be trusted.
+        names = ", ".join(redactor.line(platform_id, 60) for platform_id in unrequested)
+        reason = f"the response has results for platforms that were not requested: {names}"
+        logger.warning("POST /posts (idempotency key %s): %s", idempotency_key, reason)
+        return CreateOutcome(idempotency_key, dict.fromkeys(requested, PlatformUnknown(reason)))
+
     results: dict[str, PlatformResult] = {}
     for platform_id in requested:
         results[platform_id] = _classify(platform_id, by_platform.get(platform_id, []), redactor)
-
-    for platform_id in by_platform.keys() - set(requested):
-        logger.warning(
-            "POST /posts (idempotency key %s): ignored a result for platform %s, "
-            "which was not requested",
-            idempotency_key,
-            redactor.line(platform_id, 60),
-        )
     return CreateOutcome(idempotency_key, results)
 
 

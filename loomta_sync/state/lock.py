@@ -157,9 +157,15 @@ class StateLock:
         """Lock the file at the path and return its descriptor, or None while another holds it."""
         while True:
             try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                # O_NOFOLLOW: a lock file committed as a symlink must never make apply write
+                # to whatever it points at.
+                flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW
+                fd = os.open(self.path, flags, 0o644)
             except OSError as exc:
-                raise StateError(f"{self.path}: cannot open the lock file: {exc}") from exc
+                raise StateError(
+                    f"{self.path}: cannot open the lock file ({exc}); it must be a regular "
+                    "file, so delete it if it is a symlink"
+                ) from exc
 
             try:
                 locked = _flock_nonblocking(fd, self.path)
@@ -199,7 +205,7 @@ def break_lock(state_path: Path) -> LockHolder | None:
     """
     path = lock_path_for(state_path)
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+        fd = os.open(path, os.O_RDWR | os.O_CLOEXEC | os.O_NOFOLLOW)
     except FileNotFoundError:
         return None
     except OSError as exc:

@@ -194,7 +194,7 @@ def test_missing_platform_unknown(clock: FakeClock) -> None:
     )
 
 
-def test_unrequested_platform_ignored_and_logged(
+def test_unrequested_platform_makes_all_unknown(
     clock: FakeClock, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING, logger="loomta_sync.client")
@@ -203,7 +203,8 @@ def test_unrequested_platform_ignored_and_logged(
     outcome = create(clock, response, PLATFORM_A)
 
     assert list(outcome.results) == [PLATFORM_A]
-    assert isinstance(outcome.results[PLATFORM_A], PlatformCreated)
+    assert isinstance(outcome.results[PLATFORM_A], PlatformUnknown)
+    assert "not requested" in outcome.results[PLATFORM_A].reason
     messages = [record.getMessage() for record in caplog.records]
     assert any(PLATFORM_C in message and "not requested" in message for message in messages)
 

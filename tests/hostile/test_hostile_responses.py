@@ -144,16 +144,12 @@ CASES = [
     ResponseCase(
         "unknown_platform_instead",
         results(created(BRAND), created(OTHER_PLATFORM)),
-        {BRAND: "created", DEVELOPERS: "unknown"},
+        BOTH_UNKNOWN,
     ),
     ResponseCase(
         "unknown_platform_in_addition",
         results(created(BRAND), created(DEVELOPERS), created(OTHER_PLATFORM)),
         BOTH_UNKNOWN,
-        known_bug=(
-            "results for a platform that was not requested are ignored, so both requested "
-            "platforms count as created from a response that does not match the request"
-        ),
     ),
     ResponseCase(
         "platform_reported_twice",

@@ -56,9 +56,6 @@ def fifo_reader_detector(fifo: Path) -> Iterator[threading.Event]:
         thread.join()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the state lock is opened without O_NOFOLLOW and follows a symlink"
-)
 def test_lock_symlink_never_written(tmp_path: Path, quiet_emulator: EmulatorProcess) -> None:
     root = base_project(tmp_path)
     victim = tmp_path / "victim.txt"
