@@ -65,6 +65,9 @@ class Change(PlanModel):
     record: TargetRecord | None = None
     previous_key: str | None = None
     changed_fields: tuple[str, ...] = ()
+    # Orphans only: the post waits in Loomta's queue and will publish although it left the
+    # calendar, so apply refuses to run until it is deleted in Loomta and forgotten, or forced.
+    still_scheduled: bool = False
     reason: str = ""
 
     def digest_row(self) -> list[object]:
@@ -81,7 +84,11 @@ class Change(PlanModel):
                 self.record.remote_state,
                 self.record.updated_at.isoformat(),
             ]
-        changed = list(self.changed_fields)
+        changed = (
+            [*self.changed_fields, "still_scheduled"]
+            if self.still_scheduled
+            else list(self.changed_fields)
+        )
         return [
             self.kind.value,
             self.post_key,

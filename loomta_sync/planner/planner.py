@@ -10,12 +10,17 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from loomta_sync.calendar.model import Calendar, Mode, Post, Target
+from loomta_sync.gc_pause import garbage_collection_paused
 from loomta_sync.planner.model import Change, ChangeKind, Plan, StateRef
 from loomta_sync.planner.reasons import (
     conflict_reason,
     expired_reason,
+    is_still_scheduled,
+    moved_and_rescheduled_reason,
+    moved_time_left_reason,
     orphan_reason,
     published_time_reason,
+    reschedule_too_late_reason,
     unknown_reason,
 )
 from loomta_sync.state.model import State, TargetRecord, TargetStatus
@@ -26,6 +31,12 @@ RESCHEDULABLE_STATES = frozenset({None, "QUEUE"})
 
 def make_plan(calendar: Calendar, state: State, now: datetime, min_lead: timedelta) -> Plan:
     """Compare the calendar with the state and return every target's change, sorted."""
+    # The plan's changes live as long as the calendar, so the collector need not scan them.
+    with garbage_collection_paused():
+        return _make_plan(calendar, state, now, min_lead)
+
+
+def _make_plan(calendar: Calendar, state: State, now: datetime, min_lead: timedelta) -> Plan:
     deadline = now + min_lead
     calendar_keys = {post.key for post in calendar.posts}
     departed = _departed_records(state, calendar_keys)
@@ -35,9 +46,10 @@ def make_plan(calendar: Calendar, state: State, now: datetime, min_lead: timedel
         for target in post.targets:
             record = state.target(post.key, target.platform_id)
             if record is None and departed:
-                previous_key = _claim_moved(departed, target)
-                if previous_key is not None:
-                    changes.append(_change(ChangeKind.MOVED, post, target, None, previous_key))
+                match = _claim_moved(departed, target)
+                if match is not None:
+                    previous_key, previous = match
+                    changes.append(_moved(post, target, previous_key, previous, now, deadline))
                     continue
             changes.append(_classify(post, target, record, now, deadline))
 
@@ -98,8 +110,9 @@ def _classify_created(
             ChangeKind.CONFLICT, post, target, record, changed=("scheduledFor",), reason=reason
         )
     if _too_late(payload.mode, payload.scheduled_for, deadline):
+        reason = reschedule_too_late_reason(payload, now)
         return _change(
-            ChangeKind.EXPIRED, post, target, record, reason=expired_reason(payload, now)
+            ChangeKind.EXPIRED, post, target, record, changed=("scheduledFor",), reason=reason
         )
     return _change(ChangeKind.RESCHEDULE, post, target, record)
 
@@ -127,45 +140,92 @@ def _retry_reason(record: TargetRecord) -> str:
     return f"the last attempt failed with {code}: {message}"
 
 
-def _departed_records(
-    state: State, calendar_keys: set[str]
-) -> dict[tuple[str, str], tuple[str, TargetRecord]]:
-    """Index the targets of keys no longer in the calendar by (platform id, payload identity)."""
-    departed: dict[tuple[str, str], tuple[str, TargetRecord]] = {}
+# Targets of keys that left the calendar, by (platform id, body identity); each list is in
+# key order. The body identity leaves out the time, so a renamed post whose time also
+# changed is still found.
+Departed = dict[tuple[str, str], list[tuple[str, TargetRecord]]]
+
+
+def _departed_records(state: State, calendar_keys: set[str]) -> Departed:
+    departed: Departed = {}
     for key in sorted(state.posts):
         if key in calendar_keys:
             continue
         for platform_id, record in sorted(state.posts[key].targets.items()):
-            identity = _identity(record.body_digest, record.mode, record.scheduled_for)
-            departed.setdefault((platform_id, identity), (key, record))
+            identity = _identity(record.body_digest, record.mode)
+            departed.setdefault((platform_id, identity), []).append((key, record))
     return departed
 
 
-def _claim_moved(
-    departed: dict[tuple[str, str], tuple[str, TargetRecord]], target: Target
-) -> str | None:
+def _claim_moved(departed: Departed, target: Target) -> tuple[str, TargetRecord] | None:
+    """Take the departed target that this one continues: the same body, at the same time if any."""
     payload = target.payload
-    identity = _identity(payload.body_digest(), payload.mode, payload.scheduled_for)
-    match = departed.pop((target.platform_id, identity), None)
-    return None if match is None else match[0]
+    identity = (target.platform_id, _identity(payload.body_digest(), payload.mode))
+    candidates = departed.get(identity)
+    if not candidates:
+        return None
+
+    chosen = 0
+    for index, (_key, record) in enumerate(candidates):
+        if record.scheduled_for == payload.scheduled_for:
+            chosen = index
+            break
+    match = candidates.pop(chosen)
+    if not candidates:
+        del departed[identity]
+    return match
 
 
-def _identity(body_digest: str, mode: Mode, scheduled_for: datetime | None) -> str:
-    when = scheduled_for.isoformat() if scheduled_for else "-"
-    return f"{body_digest}|{mode.value}|{when}"
+def _moved(
+    post: Post,
+    target: Target,
+    previous_key: str,
+    record: TargetRecord,
+    now: datetime,
+    deadline: datetime,
+) -> Change:
+    """Re-key a renamed post; when its time changed too, say whether apply reschedules it."""
+    payload = target.payload
+    if payload.scheduled_for == record.scheduled_for:
+        return _change(ChangeKind.MOVED, post, target, record, previous_key)
 
-
-def _orphans(
-    departed: dict[tuple[str, str], tuple[str, TargetRecord]], now: datetime
-) -> Iterable[Change]:
-    for (platform_id, _identity_key), (key, record) in departed.items():
-        yield Change(
-            kind=ChangeKind.ORPHAN,
-            post_key=key,
-            platform_id=platform_id,
-            record=record,
-            reason=orphan_reason(key, record, now),
+    reschedulable = (
+        record.status is TargetStatus.CREATED
+        and record.remote_state in RESCHEDULABLE_STATES
+        and record.scheduled_for is not None
+        and record.scheduled_for > now
+        and not _too_late(payload.mode, payload.scheduled_for, deadline)
+    )
+    if reschedulable:
+        reason = moved_and_rescheduled_reason(previous_key, record, payload)
+        return _change(
+            ChangeKind.MOVED,
+            post,
+            target,
+            record,
+            previous_key,
+            changed=("scheduledFor",),
+            reason=reason,
         )
+    reason = moved_time_left_reason(previous_key)
+    return _change(ChangeKind.MOVED, post, target, record, previous_key, reason=reason)
+
+
+def _identity(body_digest: str, mode: Mode) -> str:
+    return f"{body_digest}|{mode.value}"
+
+
+def _orphans(departed: Departed, now: datetime) -> Iterable[Change]:
+    for (platform_id, _identity_key), matches in departed.items():
+        for key, record in matches:
+            yield Change(
+                kind=ChangeKind.ORPHAN,
+                post_key=key,
+                platform_id=platform_id,
+                record=record,
+                still_scheduled=is_still_scheduled(record, now),
+                reason=orphan_reason(key, record, now),
+            )
 
 
 def _change(

@@ -137,9 +137,6 @@ def test_plan_shows_hidden_character(
     assert "U+202E" in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True, reason="two departed keys with one payload identity show one orphan"
-)
 def test_plan_lists_every_orphan(tmp_path: Path) -> None:
     root = base_project(tmp_path)
     record = _record(TargetStatus.CREATED, root_post_id="9a0b7c6d-0000-4000-8000-00000000abcd")

@@ -149,3 +149,56 @@ def test_planner_is_deterministic() -> None:
     assert first.checksum == second.checksum
     assert first.state.serial == 7
     assert first.state.lineage == "lineage-1"
+
+
+def test_planner_rename_with_new_time_moves_and_reschedules() -> None:
+    created = payload()
+    later = payload(when=WHEN + timedelta(days=1))
+    calendar = Calendar(posts=(post("new-name", (BRAND, later)),))
+    plan = make_plan(calendar, state_with({"old-name": {BRAND: record(created)}}), NOW, LEAD)
+    assert kinds(plan) == [(ChangeKind.MOVED, "new-name", BRAND)]
+    change = plan.changes[0]
+    assert change.previous_key == "old-name"
+    assert change.changed_fields == ("scheduledFor",)
+    assert change.record is not None
+    assert change.record.root_post_id == "post-1"
+    assert "reschedules" in change.reason
+
+
+def test_planner_rename_of_published_post_only_moves() -> None:
+    created = payload()
+    later = payload(when=WHEN + timedelta(days=1))
+    calendar = Calendar(posts=(post("new-name", (BRAND, later)),))
+    state = state_with({"old-name": {BRAND: record(created, remote_state="PUBLISHED")}})
+    plan = make_plan(calendar, state, NOW, LEAD)
+    assert kinds(plan) == [(ChangeKind.MOVED, "new-name", BRAND)]
+    assert plan.changes[0].changed_fields == ()
+    assert "next plan" in plan.changes[0].reason
+
+
+def test_planner_two_orphans_same_payload() -> None:
+    body = payload()
+    state = state_with({"first": {BRAND: record(body)}, "second": {BRAND: record(body)}})
+    plan = make_plan(Calendar(), state, NOW, LEAD)
+    assert kinds(plan) == [
+        (ChangeKind.ORPHAN, "first", BRAND),
+        (ChangeKind.ORPHAN, "second", BRAND),
+    ]
+    assert all(change.still_scheduled for change in plan.changes)
+
+
+def test_planner_orphan_published_not_still_scheduled() -> None:
+    state = state_with({"gone": {BRAND: record(payload(), remote_state="PUBLISHED")}})
+    plan = make_plan(Calendar(), state, NOW, LEAD)
+    assert plan.changes[0].still_scheduled is False
+    assert "will publish" not in plan.changes[0].reason
+
+
+def test_planner_created_post_moved_into_past() -> None:
+    created = payload()
+    past = payload(when=NOW - timedelta(hours=1))
+    calendar = Calendar(posts=(post("a", (BRAND, past)),))
+    plan = make_plan(calendar, state_with({"a": {BRAND: record(created)}}), NOW, LEAD)
+    assert kinds(plan) == [(ChangeKind.EXPIRED, "a", BRAND)]
+    assert "the post exists" in plan.changes[0].reason
+    assert "never created" not in plan.changes[0].reason
