@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from loomta_sync.client.errors import (
     PostLimitReached,
 )
 from loomta_sync.client.http import LoomtaClient
+from loomta_sync.errors import StateError
 from loomta_sync.planner.model import BLOCKING_KINDS, Change, ChangeKind, Plan
 from loomta_sync.state import journal
 from loomta_sync.state.store import Session
@@ -60,23 +61,53 @@ class Applier:
         self._report = ApplyReport()
         self._report_lock = threading.Lock()
         self._stop = threading.Event()
+        # Why the apply stopped and what the user should do, once a fatal error was seen.
+        self._stop_cause: str | None = None
+        self._stop_fix = ""
+        self._media_errors: dict[str, str] = {}
 
     def run(self, plan: Plan) -> ApplyReport:
+        """Apply the plan's moves, creates and reschedules, and return what happened to each.
+
+        Raises StateError when the journal cannot be written. No request is sent after that,
+        and the requests already in flight finish first.
+        """
         self._report.blocked = sum(1 for c in plan.changes if c.kind in BLOCKING_KINDS)
         self._apply_moves(plan)
 
         groups = group_creates(plan.changes)
         reschedules = [c for c in plan.changes if c.kind is ChangeKind.RESCHEDULE]
-        uploaded = MediaUploader(self._root, self._client, self._session).upload_all(
-            groups, self._options.parallelism
-        )
+        uploaded = self._upload_media(groups)
 
         with ThreadPoolExecutor(max_workers=max(1, self._options.parallelism)) as pool:
-            futures = [pool.submit(self._create, group, uploaded) for group in groups]
-            futures += [pool.submit(self._reschedule, change) for change in reschedules]
-            for future in futures:
-                future.result()
+            futures: list[Future[None]] = [
+                pool.submit(self._guarded, self._create, group, uploaded) for group in groups
+            ]
+            futures += [pool.submit(self._guarded, self._reschedule, c) for c in reschedules]
+            failures = [error for future in futures if (error := future.exception()) is not None]
+
+        self._report.stop_reason = self._describe_stop()
+        if failures:
+            raise failures[0]
         return self._report
+
+    def _upload_media(self, groups: list[RequestGroup]) -> dict[str, str | None]:
+        uploader = MediaUploader(self._root, self._client, self._session)
+        try:
+            uploaded = uploader.upload_all(groups, self._options.parallelism)
+        except AuthenticationFailed as exc:
+            self._stop_if_fatal(exc)
+            uploaded = {}
+        self._media_errors = uploader.errors
+        return uploaded
+
+    def _guarded(self, work: Callable[..., None], *args: object) -> None:
+        """Run one request's work. A journal failure stops every later request."""
+        try:
+            work(*args)
+        except StateError:
+            self._halt("the journal cannot be written", "fix the error above, then run again")
+            raise
 
     def _apply_moves(self, plan: Plan) -> None:
         for change in plan.changes:
@@ -88,23 +119,23 @@ class Applier:
                     change.previous_key, change.post_key, change.platform_id, source=source
                 )
             )
-            self._add(TargetResult(change.post_key, change.platform_id, Outcome.MOVED,
-                                   f"from {change.previous_key}"))
+            self._add(
+                TargetResult(
+                    change.post_key,
+                    change.platform_id,
+                    Outcome.MOVED,
+                    f"from {change.previous_key}",
+                )
+            )
 
     def _create(self, group: RequestGroup, uploaded: dict[str, str | None]) -> None:
         if self._stop.is_set():
-            self._skip(group, self._report.stop_reason or "apply stopped")
+            self._skip(group, self._skip_reason())
             return
 
-        missing = [item.path for item in group.payload.media if item.sha256 and not uploaded.get(item.sha256)]
-        missing += [
-            item.path
-            for comment in group.payload.comments
-            for item in comment.media
-            if item.sha256 and not uploaded.get(item.sha256)
-        ]
+        missing = self._missing_media(group, uploaded)
         if missing:
-            self._skip(group, f"media upload failed for {', '.join(str(m) for m in missing)}")
+            self._skip(group, f"media upload failed: {'; '.join(missing)}")
             return
 
         ids = {sha: media_id for sha, media_id in uploaded.items() if media_id}
@@ -135,26 +166,51 @@ class Applier:
         for result in results:
             self._add(result)
 
+    def _missing_media(self, group: RequestGroup, uploaded: dict[str, str | None]) -> list[str]:
+        """Describe each local file of the group whose upload failed, with the error."""
+        items = list(group.payload.media)
+        for comment in group.payload.comments:
+            items.extend(comment.media)
+
+        missing = []
+        for item in items:
+            if item.sha256 and not uploaded.get(item.sha256):
+                error = self._media_errors.get(item.sha256, "not uploaded")
+                missing.append(f"{item.path}: {error}")
+        return missing
+
     def _reschedule(self, change: Change) -> None:
         record = change.record
         payload = change.payload
         if record is None or payload is None or payload.scheduled_for is None:
             return
         if self._stop.is_set():
-            self._add(TargetResult(change.post_key, change.platform_id, Outcome.NOT_ATTEMPTED,
-                                   self._report.stop_reason or "apply stopped"))
+            self._add(
+                TargetResult(
+                    change.post_key, change.platform_id, Outcome.NOT_ATTEMPTED, self._skip_reason()
+                )
+            )
             return
         if record.root_post_id is None:
-            self._add(TargetResult(change.post_key, change.platform_id, Outcome.FAILED,
-                                   "the state has no post id to reschedule"))
+            self._add(
+                TargetResult(
+                    change.post_key,
+                    change.platform_id,
+                    Outcome.FAILED,
+                    "the state has no post id to reschedule",
+                )
+            )
             return
 
         try:
             group = self._client.reschedule_post(record.root_post_id, payload.scheduled_for)
         except (ApiError, OutcomeUnknown) as exc:
             self._stop_if_fatal(exc)
-            self._add(TargetResult(change.post_key, change.platform_id, Outcome.FAILED,
-                                   f"reschedule failed: {exc}"))
+            self._add(
+                TargetResult(
+                    change.post_key, change.platform_id, Outcome.FAILED, f"reschedule failed: {exc}"
+                )
+            )
             return
 
         self._session.record(
@@ -168,16 +224,35 @@ class Applier:
     def _stop_if_fatal(self, exc: Exception) -> None:
         if isinstance(exc, AuthenticationFailed):
             self._report.authentication_failed = True
-            self._halt(f"stopped: the API rejected the key ({exc.code}); check LOOMTA_API_KEY")
+            self._halt(
+                f"the API rejected the key ({exc.code or f'HTTP {exc.status}'})",
+                "set LOOMTA_API_KEY to a valid key, then run apply again",
+            )
         elif isinstance(exc, PostLimitReached):
-            self._halt("stopped: the monthly post quota is used up (post_limit_reached)")
+            self._halt(
+                "the monthly post quota is used up (post_limit_reached)",
+                "run apply again when the quota renews or after raising it",
+            )
 
-    def _halt(self, reason: str) -> None:
+    def _halt(self, cause: str, fix: str) -> None:
+        """Stop sending requests. The first cause is kept and logged, later ones are not."""
         with self._report_lock:
-            if self._report.stop_reason is None:
-                self._report.stop_reason = reason
-                logger.error("%s", reason)
+            if self._stop_cause is None:
+                self._stop_cause = cause
+                self._stop_fix = fix
+                logger.error("stopping the apply: %s", cause)
         self._stop.set()
+
+    def _skip_reason(self) -> str:
+        return f"apply stopped: {self._stop_cause or 'an earlier error'}"
+
+    def _describe_stop(self) -> str | None:
+        """Return the closing message of a stopped apply, with the count of targets left."""
+        if self._stop_cause is None:
+            return None
+        left = self._report.count(Outcome.NOT_ATTEMPTED)
+        targets = "1 target was" if left == 1 else f"{left} targets were"
+        return f"stopped: {self._stop_cause}; {targets} not attempted; {self._stop_fix}"
 
     def _skip(self, group: RequestGroup, reason: str) -> None:
         for platform_id in group.platform_ids:

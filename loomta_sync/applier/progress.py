@@ -39,6 +39,11 @@ class Progress:
                 self._stream.write(result.format() + "\n")
             self._stream.flush()
 
+    @property
+    def lists_results(self) -> bool:
+        """Whether a line per target result was printed, so failures need no second listing."""
+        return not self._interactive and not self._quiet
+
     def close(self) -> None:
         if self._interactive and not self._quiet and self._done:
             self._stream.write("\n")
@@ -48,8 +53,7 @@ class Progress:
         elapsed = max(time.monotonic() - self._started, 1e-6)
         rate = self._done / elapsed
         return (
-            f"[{self._done}/{self._total}] {rate:.1f} targets/s, "
-            f"{self._failures} failed or unknown"
+            f"[{self._done}/{self._total}] {rate:.1f} targets/s, {self._failures} failed or unknown"
         )
 
 

@@ -7,6 +7,9 @@ from loomta_sync.config import SafetyLimits
 from loomta_sync.errors import SafetyLimitExceeded
 from loomta_sync.planner.model import ChangeKind, Plan
 
+# Post keys that a rejection names before "and N more", so the message stays one readable line.
+MAX_KEYS_LISTED = 5
+
 
 def check_safety_limits(plan: Plan, limits: SafetyLimits, *, force: bool) -> None:
     """Raise SafetyLimitExceeded, with the numbers, the setting and the flag, unless forced."""
@@ -16,15 +19,19 @@ def check_safety_limits(plan: Plan, limits: SafetyLimits, *, force: bool) -> Non
     creates = [c for c in plan.changes if c.kind in (ChangeKind.CREATE, ChangeKind.RETRY)]
     if len(creates) > limits.max_creates_per_apply:
         raise SafetyLimitExceeded(
-            f"refusing to create {len(creates)} posts in one apply: "
-            f"safety.max_creates_per_apply in loomta.yaml is {limits.max_creates_per_apply}; "
-            "raise it or run apply with --force"
+            f"apply rejected: the plan creates {len(creates)} targets, over the limit of "
+            f"{limits.max_creates_per_apply} set by safety.max_creates_per_apply in loomta.yaml; "
+            "raise the limit or run apply with --force"
         )
 
     immediate = [c for c in creates if c.payload is not None and c.payload.mode is Mode.NOW]
     if immediate and not limits.allow_now:
-        keys = ", ".join(sorted({c.post_key for c in immediate}))
+        names = sorted({c.post_key for c in immediate})
+        keys = ", ".join(names[:MAX_KEYS_LISTED])
+        if len(names) > MAX_KEYS_LISTED:
+            keys += f" and {len(names) - MAX_KEYS_LISTED} more"
         raise SafetyLimitExceeded(
-            f"refusing to publish {len(immediate)} targets with mode now ({keys}): "
-            "safety.allow_now in loomta.yaml is false; set it to true or run apply with --force"
+            f"apply rejected: the plan publishes {len(immediate)} targets at once with mode now "
+            f"({keys}), but safety.allow_now in loomta.yaml is false; set it to true or run "
+            "apply with --force"
         )

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+import httpx
 
 from loomta_sync.applier.applier import DEFAULT_PARALLELISM, Applier, ApplyOptions
 from loomta_sync.applier.progress import make_progress
@@ -13,6 +14,7 @@ from loomta_sync.applier.report import ApplyReport
 from loomta_sync.applier.safety import check_safety_limits
 from loomta_sync.cli.context import AppContext
 from loomta_sync.cli.planning import build_plan
+from loomta_sync.client.http import DEFAULT_TIMEOUT
 from loomta_sync.errors import LoomtaSyncError, StalePlan
 from loomta_sync.planner.model import REMOTE_KINDS, ChangeKind, Plan
 from loomta_sync.render.json_plan import load_plan
@@ -26,7 +28,9 @@ ACTIONABLE_KINDS = REMOTE_KINDS | {ChangeKind.MOVED}
 @click.command("apply")
 @click.argument("plan_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--yes", "-y", "assume_yes", is_flag=True, help="Apply without asking.")
-@click.option("--force", is_flag=True, help="Apply even when a safety limit in loomta.yaml says no.")
+@click.option(
+    "--force", is_flag=True, help="Apply even when the plan exceeds a safety limit in loomta.yaml."
+)
 @click.option(
     "--parallelism",
     type=click.IntRange(1, 64),
@@ -41,6 +45,14 @@ ACTIONABLE_KINDS = REMOTE_KINDS | {ChangeKind.MOVED}
     show_default=True,
     help="Seconds to wait for another apply to release the state lock.",
 )
+@click.option(
+    "--request-timeout",
+    type=click.FloatRange(0.1, 600),
+    default=DEFAULT_TIMEOUT.read,
+    show_default=True,
+    help="Seconds to wait for each API response. A create whose response does not arrive in "
+    "time is recorded as unknown, to be checked in Loomta and settled with `state resolve`.",
+)
 @click.pass_obj
 def apply_command(
     app: AppContext,
@@ -49,6 +61,7 @@ def apply_command(
     force: bool,
     parallelism: int,
     lock_timeout: float,
+    request_timeout: float,
 ) -> int:
     """Create and reschedule posts so Loomta matches the calendar (or a saved PLAN_FILE)."""
     project = app.project()
@@ -71,11 +84,21 @@ def apply_command(
             _confirm()
 
         options = ApplyOptions(parallelism=parallelism)
-        with app.client() as client, make_progress(plan, quiet=app.quiet) as progress:
+        # Every worker thread uses this one client. They share its rate limiter, so a 429 pauses
+        # all of them, and its connection pool, which has one connection per worker.
+        client = app.client(max_connections=parallelism, timeout=_timeout(request_timeout))
+        with client, make_progress(plan, quiet=app.quiet) as progress:
             report = Applier(project.root, client, session, options, progress.update).run(plan)
         session.commit()
 
-    return _finish(report)
+    return _finish(report, listed=progress.lists_results)
+
+
+def _timeout(seconds: float) -> httpx.Timeout:
+    """Wait `seconds` to send a request and to read its response; connecting keeps its limit."""
+    return httpx.Timeout(
+        connect=DEFAULT_TIMEOUT.connect, read=seconds, write=seconds, pool=DEFAULT_TIMEOUT.pool
+    )
 
 
 def _check_not_stale(saved: Plan, fresh: Plan, plan_file: Path | None) -> None:
@@ -104,15 +127,19 @@ def _confirm() -> None:
         raise LoomtaSyncError(
             "apply needs confirmation, and standard input is not a terminal; pass --yes"
         )
-    answer = click.prompt("Apply these changes? Only 'yes' is accepted", default="", show_default=False)
+    answer = click.prompt(
+        "Apply these changes? Only 'yes' is accepted", default="", show_default=False
+    )
     if answer.strip() != "yes":
         raise LoomtaSyncError("apply cancelled; nothing was sent")
 
 
-def _finish(report: ApplyReport) -> int:
-    for result in report.results:
-        if result.outcome.value in ("failed", "unknown", "not attempted"):
-            click.echo(result.format(), err=True)
+def _finish(report: ApplyReport, *, listed: bool) -> int:
+    """Print what went wrong unless the progress output listed it already, and the summary."""
+    if not listed:
+        for result in report.results:
+            if result.outcome.value in ("failed", "unknown", "not attempted"):
+                click.echo(result.format(), err=True)
     if report.stop_reason:
         click.echo(report.stop_reason, err=True)
     click.echo(report.summary_line())

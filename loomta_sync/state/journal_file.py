@@ -7,10 +7,11 @@ in the file, and one event. State.json stores the `journal_id` of the last journ
 it, so recovery can tell a journal that was already folded from one that a replaced
 state.json lacks.
 
-Each `append` call writes its lines with one `os.write` and fsyncs before it returns, so an
-event whose `append` returned survives a crash. A crash during the write can leave a torn last
-line: it is detected by the missing newline or a CRC mismatch and ignored, because its `append`
-never returned. A bad line with valid lines after it cannot come from a crash, so it is an error.
+`JournalWriter.encode` numbers and encodes records, and `JournalWriter.write` writes the bytes
+of one or more `encode` calls and fsyncs before it returns, so an event whose write returned
+survives a crash. A crash during the write can leave a torn last line: it is detected by the
+missing newline or a CRC mismatch and ignored, because its write never returned. A bad line
+with valid lines after it cannot come from a crash, so it is an error.
 """
 
 from __future__ import annotations
@@ -163,7 +164,12 @@ def _is_blank(lines: Sequence[bytes]) -> bool:
 
 
 class JournalWriter:
-    """Appends records to a journal file that it creates; not thread-safe on its own."""
+    """Appends records to a journal file that it creates.
+
+    Calls of `encode` must not overlap each other, and neither may calls of `write`. One
+    `encode` may run while a `write` of earlier bytes is under way, which is what group commit
+    does. `delete` and `close` must not overlap any other call.
+    """
 
     def __init__(self, path: Path, lineage: str) -> None:
         self._path = path
@@ -187,10 +193,20 @@ class JournalWriter:
         Raises StateError when the write or fsync fails. After that the file may end in a
         torn line, so the caller must not append again.
         """
-        if not events:
-            return
+        if events:
+            self.write(self.encode(base_serial, events))
 
-        fd, journal_id = self._open()
+    def encode(self, base_serial: int, events: Sequence[Event]) -> bytes:
+        """Return the lines of one record per event, numbered after every line encoded so far.
+
+        Creates the journal file on the first call. The caller must `write` the bytes of its
+        `encode` calls in the order of those calls, because the sequence numbers follow it.
+        Raises StateError when the file cannot be created.
+        """
+        if not events:
+            return b""
+
+        journal_id = self._open()[1]
         first_seq = self._seq + 1
         lines = [
             encode_record(
@@ -207,20 +223,33 @@ class JournalWriter:
             )
             for offset, event in enumerate(events)
         ]
-        data = b"".join(lines)
+        self._seq += len(events)
+        return b"".join(lines)
+
+    def write(self, data: bytes) -> None:
+        """Write `data`, the output of `encode`, at the end of the journal, then fsync.
+
+        Raises StateError when the write or fsync fails. After that the file may end in a
+        torn line, so the caller must not write again.
+        """
+        if not data:
+            return
+        fd = self._open()[0]
 
         try:
-            written = os.write(fd, data)
-            if written != len(data):
-                raise OSError(f"short write of {written} of {len(data)} bytes")
+            view = memoryview(data)
+            while view:
+                # Linux writes a whole buffer to a regular file unless the disk fills up or a
+                # signal interrupts the write, so this loop rarely runs twice.
+                written = os.write(fd, view)
+                view = view[written:]
             os.fsync(fd)
         except OSError as exc:
+            records = data.count(b"\n")
             raise StateError(
-                f"{self._path}: cannot append {len(events)} journal records: {exc}; the apply "
+                f"{self._path}: cannot append {records} journal records: {exc}; the apply "
                 "stops here and the next run reads the records written so far"
             ) from exc
-
-        self._seq += len(events)
 
     def close(self) -> None:
         if self._fd is not None:
