@@ -76,7 +76,13 @@ class Applier:
         self._apply_moves(plan)
 
         groups = group_creates(plan.changes)
-        reschedules = [c for c in plan.changes if c.kind is ChangeKind.RESCHEDULE]
+        # A renamed post whose time changed too is re-keyed first (above), then rescheduled.
+        reschedules = [
+            c
+            for c in plan.changes
+            if c.kind is ChangeKind.RESCHEDULE
+            or (c.kind is ChangeKind.MOVED and "scheduledFor" in c.changed_fields)
+        ]
         uploaded = self._upload_media(groups)
 
         with ThreadPoolExecutor(max_workers=max(1, self._options.parallelism)) as pool:

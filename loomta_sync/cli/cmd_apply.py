@@ -142,6 +142,12 @@ def _finish(report: ApplyReport, *, listed: bool) -> int:
                 click.echo(result.format(), err=True)
     if report.stop_reason:
         click.echo(report.stop_reason, err=True)
+    if report.blocked:
+        click.echo(
+            f"{report.blocked} targets were left for a person (conflict, unknown or expired); "
+            "the plan above says how to resolve each",
+            err=True,
+        )
     click.echo(report.summary_line())
     if report.authentication_failed:
         return 1

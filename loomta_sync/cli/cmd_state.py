@@ -49,7 +49,7 @@ def show_command(app: AppContext, output_format: str) -> int:
         f"lineage {state.lineage}, serial {state.serial}, "
         f"{media_count} media file{'' if media_count == 1 else 's'}"
     )
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for key in sorted(state.posts):
         for platform_id, record in sorted(state.posts[key].targets.items()):
             when = record.scheduled_for.isoformat() if record.scheduled_for else "-"

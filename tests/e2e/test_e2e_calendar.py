@@ -166,3 +166,44 @@ def test_init_project_validates_and_plans(tmp_path: Path, cli_in: CliRunner) -> 
     planned = cli_in(root, "plan")
     assert planned.returncode == 0, planned.stderr
     assert "Plan: 1 to create" in planned.stdout
+
+
+def test_rename_with_new_time_reschedules_once(
+    project: Project, cli: CliRunner, emulator: EmulatorProcess
+) -> None:
+    assert cli("apply", "--yes").returncode == 0
+    created = len(emulator.admin.groups())
+    teaser = project.root / "calendar" / "launch" / "teaser.yaml"
+    text = teaser.read_text(encoding="utf-8").replace("2030-03-04T09:00", "2030-03-05T09:00")
+    teaser.unlink()
+    (teaser.parent / "teaser-renamed.yaml").write_text(text, encoding="utf-8")
+
+    plan = cli("plan")
+    assert "State only: 2 moved, 0 orphaned." in plan.stdout
+    assert "then reschedules the post" in plan.stdout
+    apply = cli("apply", "--yes")
+    assert apply.returncode == 0, apply.stdout + apply.stderr
+    assert "2 rescheduled, 2 moved" in apply.stdout
+    assert len(emulator.admin.groups()) == created
+    targets = project.state()["posts"]["launch/teaser-renamed"]["targets"]
+    assert all(t["scheduled_for"].startswith("2030-03-05T08:00:00") for t in targets.values())
+    assert cli("plan").stdout.strip().endswith("No changes.")
+
+
+def test_rename_with_edit_refused_while_queued(
+    project: Project, cli: CliRunner, emulator: EmulatorProcess
+) -> None:
+    assert cli("apply", "--yes").returncode == 0
+    created = len(emulator.admin.groups())
+    teaser = project.root / "calendar" / "launch" / "teaser.yaml"
+    text = teaser.read_text(encoding="utf-8").replace("Follow along", "Stay tuned")
+    teaser.unlink()
+    (teaser.parent / "teaser-v2.yaml").write_text(text, encoding="utf-8")
+
+    plan = cli("plan")
+    assert "- orphan     launch/teaser on" in plan.stdout
+    assert "will publish unless deleted in Loomta" in plan.stdout
+    apply = cli("apply", "--yes")
+    assert apply.returncode == 1
+    assert "still scheduled in Loomta and will publish (launch/teaser)" in apply.stderr
+    assert len(emulator.admin.groups()) == created
