@@ -8,9 +8,11 @@ file named `.<name>.<random>.tmp` that `remove_stale_temporaries` deletes later.
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import secrets
+import stat
 from pathlib import Path
 
 from loomta_sync.errors import StateError
@@ -18,6 +20,24 @@ from loomta_sync.errors import StateError
 logger = logging.getLogger(__name__)
 
 TEMPORARY_SUFFIX = ".tmp"
+
+
+def read_regular_file(path: Path) -> bytes:
+    """Read `path`, which must be a regular file and not a symlink.
+
+    The state files live in the repository, so a pull request could replace one with a symlink
+    to a FIFO or a device; opening it without following links and without blocking, then
+    checking its type, keeps a read from hanging or leaving the project. Raises
+    FileNotFoundError when it is missing and OSError (ELOOP for a symlink) otherwise.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            return stream.read()
+    finally:
+        os.close(fd)
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from loomta_sync.errors import StateError
-from loomta_sync.state.atomic import fsync_directory
+from loomta_sync.state.atomic import fsync_directory, read_regular_file
 from loomta_sync.state.events import AnyEvent, Event
 
 logger = logging.getLogger(__name__)
@@ -85,11 +85,14 @@ def read_journal(path: Path) -> JournalContents:
     written by a newer loomta-sync.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except FileNotFoundError:
         return JournalContents(records=[], torn_tail=False)
     except OSError as exc:
-        raise StateError(f"{path}: cannot read the journal: {exc}") from exc
+        raise StateError(
+            f"{path}: cannot read the journal ({exc}); it must be a regular file, so remove it "
+            "if it is a symlink or anything else"
+        ) from exc
 
     segments = data.split(b"\n")
     # The part after the last newline is a line whose write did not finish.

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from loomta_sync.errors import StateError
-from loomta_sync.state.atomic import write_atomic
+from loomta_sync.state.atomic import read_regular_file, write_atomic
 from loomta_sync.state.model import STATE_FORMAT_VERSION, State
 
 
@@ -35,11 +35,14 @@ def load_state(path: Path) -> State | None:
     UTF-8, not JSON, written by a newer loomta-sync, or does not match the state model.
     """
     try:
-        data = path.read_bytes()
+        data = read_regular_file(path)
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise StateError(f"{path}: cannot read the state file: {exc}") from exc
+        raise StateError(
+            f"{path}: cannot read the state file ({exc}); it must be a regular file, not a "
+            "symlink or a special file"
+        ) from exc
 
     raw = _parse_json(path, data)
     _check_format_version(path, raw)
