@@ -14,29 +14,33 @@ from loomta_sync.render.symbols import SYMBOLS
 
 INDENT = "      "
 
+# The start of each change's first line: its symbol and its kind, padded to one width.
+_KIND_LABELS = {kind: f"{SYMBOLS[kind]} {kind.value:<10}" for kind in ChangeKind}
+
 
 def render_plan_text(plan: Plan, *, show_unchanged: bool = False) -> str:
     blocks: list[str] = []
+    memo = _PayloadLinesMemo()
     for change in plan.changes:
         if change.kind is ChangeKind.UNCHANGED and not show_unchanged:
             continue
-        blocks.append(render_change(change))
+        blocks.append(render_change(change, memo))
 
-    summary = "\n".join(summary_lines(plan))
-    if not blocks:
-        return summary + "\n"
-    return "\n\n".join(blocks) + "\n\n" + summary + "\n"
+    # One join builds the whole text: the plan of 10,000 posts renders to several megabytes.
+    blocks.append("\n".join(summary_lines(plan)) + "\n")
+    # Keys, aliases, ids, settings and stored error messages can carry hidden or bidirectional
+    # characters as well as post text, so the whole output is made visible in one pass.
+    return make_visible("\n\n".join(blocks))
 
 
-def render_change(change: Change) -> str:
+def render_change(change: Change, memo: _PayloadLinesMemo | None = None) -> str:
     platform = change.platform_alias or change.platform_id
-    head = f"{SYMBOLS[change.kind]} {change.kind.value:<10} {change.post_key} on {platform}"
-    lines = [head]
+    lines = [f"{_KIND_LABELS[change.kind]} {change.post_key} on {platform}"]
 
     if change.kind is ChangeKind.MOVED:
         lines.append(f"{INDENT}from key {change.previous_key}")
     if change.payload is not None and change.kind is not ChangeKind.UNCHANGED:
-        lines.extend(_payload_lines(change))
+        lines.extend(memo.lines(change) if memo is not None else _payload_lines(change))
     if change.kind is ChangeKind.RESCHEDULE and change.record is not None:
         before = format_time(change.record.scheduled_for, change.timezone)
         lines.append(f"{INDENT}was:     {before}")
@@ -46,6 +50,34 @@ def render_change(change: Change) -> str:
     if change.reason:
         lines.append(f"{INDENT}{change.reason}")
     return "\n".join(lines)
+
+
+class _PayloadLinesMemo:
+    """The payload lines of the previous change, reused when the next one would repeat them.
+
+    Changes sort by kind, post key and platform, so the targets of one post follow each other,
+    and targets without an override share one payload object.
+    """
+
+    def __init__(self) -> None:
+        self._payload: TargetPayload | None = None
+        self._kind: ChangeKind | None = None
+        self._timezone: str | None = None
+        self._lines: list[str] = []
+
+    def lines(self, change: Change) -> list[str]:
+        payload = change.payload
+        same = (
+            payload is self._payload
+            and change.kind is self._kind
+            and change.timezone == self._timezone
+        )
+        if not same:
+            self._payload = payload
+            self._kind = change.kind
+            self._timezone = change.timezone
+            self._lines = _payload_lines(change)
+        return self._lines
 
 
 def _payload_lines(change: Change) -> list[str]:
@@ -72,6 +104,9 @@ def _payload_lines(change: Change) -> list[str]:
             delay = f" after {comment.delay_in_minutes} min" if comment.delay_in_minutes else ""
             text = _indent_text(make_visible(comment.content))
             lines.append(f"{INDENT}comment {number}{delay}: {text}")
+            if comment.settings:
+                settings = ", ".join(f"{k}={v}" for k, v in sorted(comment.settings.items()))
+                lines.append(f"{INDENT}comment {number} settings: {settings}")
     return lines
 
 
@@ -95,7 +130,8 @@ def format_time(instant: datetime | None, timezone: str | None) -> str:
 
 def _minutes(instant: datetime) -> str:
     # isoformat is several times faster than strftime, which matters for 10,000-post plans.
-    return instant.replace(tzinfo=None).isoformat(sep=" ", timespec="minutes")
+    # Its first 16 characters are the date and time, because it writes years with 4 digits.
+    return instant.isoformat(" ", "minutes")[:16]
 
 
 @lru_cache(maxsize=64)
