@@ -23,9 +23,15 @@ CALENDAR_SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True, slots=True)
 class CalendarFile:
-    path: Path
+    # The path as os.scandir returned it. A Path is built only on request, because building
+    # and formatting one for every file is a measurable part of loading thousands of files.
+    os_path: str
     display_path: str  # relative to the project root, with '/'
     calendar_path: str  # relative to the calendar directory, with '/'
+
+    @property
+    def path(self) -> Path:
+        return Path(self.os_path)
 
 
 def find_calendar_files(
@@ -98,20 +104,21 @@ class _Finder:
         if not is_calendar_file:
             return None
 
-        message = self._name_problem(entry, display_path) or self._file_problem(entry)
+        message = self._name_problem(entry, display_path) or self._file_problem(entry, display_path)
         if message is not None:
             problem_path, text, hint = message
             self._problems.append(Problem(problem_path, None, None, text, hint))
             return None
 
         calendar_path = entry.path[len(calendar_root) + 1 :].replace(os.sep, "/")
-        return CalendarFile(Path(entry.path), display_path, calendar_path)
+        return CalendarFile(entry.path, display_path, calendar_path)
 
     def _name_problem(
         self, entry: os.DirEntry[str], display_path: str
     ) -> tuple[str, str, str] | None:
         try:
-            display_path.encode("utf-8")
+            if not display_path.isascii():
+                display_path.encode("utf-8")
         except UnicodeEncodeError:
             readable = os.fsencode(entry.path).decode("utf-8", "backslashreplace")
             return self.display(readable), "file name is not valid UTF-8", "rename the file"
@@ -123,8 +130,9 @@ class _Finder:
             )
         return None
 
-    def _file_problem(self, entry: os.DirEntry[str]) -> tuple[str, str, str] | None:
-        display_path = self.display(entry.path)
+    def _file_problem(
+        self, entry: os.DirEntry[str], display_path: str
+    ) -> tuple[str, str, str] | None:
         if entry.is_symlink():
             real_path = os.path.realpath(entry.path)
             if not real_path.startswith(self._real_root + os.sep):

@@ -37,10 +37,10 @@ def split_posts(
 ) -> list[PostEntry]:
     """Return the posts of one file with their keys, reporting files that hold no valid post."""
     value = document.value
-    file_reporter = PostReporter(document, (), None, problems)
-
     if isinstance(value, dict):
-        return [_single_post(document, calendar_path, value, file_reporter)]
+        return [_single_post(document, calendar_path, value, problems)]
+
+    file_reporter = PostReporter(document, (), None, problems)
 
     if isinstance(value, list):
         if not value:
@@ -56,16 +56,16 @@ def split_posts(
 
 
 def _single_post(
-    document: YamlDocument, calendar_path: str, value: dict[str, Any], reporter: PostReporter
+    document: YamlDocument, calendar_path: str, value: dict[str, Any], problems: list[Problem]
 ) -> PostEntry:
     post_id = value.get("id")
     if post_id is not None:
         key = post_id if isinstance(post_id, str) and is_valid_post_key(post_id) else None
         return PostEntry(document, (), key, ("id",), value)
 
-    key = str(PurePosixPath(calendar_path).with_suffix(""))
+    key = _without_suffix(calendar_path)
     if not is_valid_post_key(key):
-        reporter.error(
+        PostReporter(document, (), None, problems).error(
             (),
             f"the file name cannot be a post key: '{make_visible(key)}'",
             "rename the file using letters, digits, '.', '_' and '-', or set `id`",
@@ -84,6 +84,22 @@ def _listed_post(
         )
     key = post_id if isinstance(post_id, str) and is_valid_post_key(post_id) else None
     return PostEntry(document, (index,), key, ("id",), item)
+
+
+def _without_suffix(calendar_path: str) -> str:
+    """Return `calendar_path` without its file name's suffix, as PurePosixPath.with_suffix does.
+
+    Paths from the file system have no empty or '.' parts, so pathlib would not change them
+    otherwise, and the suffix is cut here directly. Any other path goes through pathlib.
+    """
+    parts = calendar_path.split("/")
+    if "" in parts or "." in parts:
+        return str(PurePosixPath(calendar_path).with_suffix(""))
+    name = parts[-1]
+    dot = name.rfind(".")
+    if 0 < dot < len(name) - 1:
+        return calendar_path[: len(calendar_path) - len(name) + dot]
+    return calendar_path
 
 
 def is_valid_post_key(key: str) -> bool:

@@ -6,10 +6,7 @@ It never talks to the network. The platform catalog, when present, adds the plat
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +22,7 @@ from loomta_sync.calendar.yaml_loader import load_yaml
 from loomta_sync.catalog.model import Catalog
 from loomta_sync.config import Project
 from loomta_sync.errors import Problem, ValidationFailed
+from loomta_sync.gc_pause import garbage_collection_paused
 from loomta_sync.state.model import State
 
 logger = logging.getLogger(__name__)
@@ -49,23 +47,11 @@ def load_calendar(
     """
     if now.tzinfo is None:
         raise ValueError("load_calendar needs a timezone-aware `now`")
-    with _garbage_collection_paused():
+    # A load keeps every document and post it builds until it returns, and only cached media
+    # errors form reference cycles. On 10,000 posts generated like bench/plan_bench.py's
+    # (2 CPU cores), the collector's scans doubled the resolve time.
+    with garbage_collection_paused():
         return _load_calendar(project, catalog, state, now)
-
-
-@contextlib.contextmanager
-def _garbage_collection_paused() -> Iterator[None]:
-    # A load keeps every document and post it builds until it returns. The cyclic collector
-    # would scan them again and again while finding little to free, because only cached media
-    # errors form cycles, and those are freed once the collector is back on. On 10,000 posts
-    # generated like bench/plan_bench.py's (2 CPU cores), the scans doubled the resolve time.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load_calendar(
@@ -109,7 +95,9 @@ def _read_entries(
     limits = project.config.limits
     for file in files:
         try:
-            document = load_yaml(file.path, file.display_path, limits)
+            # Post locations need only the marks of the file's root and list items. For a file
+            # with a problem, the other marks are loaded again from the same bytes.
+            document = load_yaml(file.os_path, file.display_path, limits, all_marks=False)
         except ValidationFailed as exc:
             problems.extend(exc.problems)
             continue

@@ -74,18 +74,25 @@ class TargetPayload(Frozen):
 
         Media count by content hash or id, not by path, so renaming a media file is no change.
         """
-        return {name: _sha256_json(value) for name, value in self._body.items()}
+        return {name: _sha256_json(value) for name, value in self._body().items()}
 
     def body_digest(self) -> str:
         """Hash everything that the API cannot change after creation (all but the time)."""
-        return self._body_digest
+        return self._digests[0]
 
     def full_digest(self) -> str:
         """Hash the body and the time: equal digests mean identical requests."""
-        return self._full_digest
+        return self._digests[1]
 
-    # The payload is frozen, so each hash is computed once; the planner asks for them often.
+    # The payload is frozen, so both hashes are computed once, together. The planner reads
+    # them for every target, some of them more than once.
     @cached_property
+    def _digests(self) -> tuple[str, str]:
+        body_digest = _sha256_json(self._body())
+        when = self.scheduled_for.isoformat() if self.scheduled_for else "-"
+        text = f"{body_digest}|{when}"
+        return body_digest, hashlib.sha256(text.encode("utf-8")).hexdigest()
+
     def _body(self) -> dict[str, Any]:
         comments = [
             {
@@ -103,16 +110,6 @@ class TargetPayload(Frozen):
             "settings": self.settings,
             "comments": comments,
         }
-
-    @cached_property
-    def _body_digest(self) -> str:
-        return _sha256_json(self._body)
-
-    @cached_property
-    def _full_digest(self) -> str:
-        when = self.scheduled_for.isoformat() if self.scheduled_for else "-"
-        text = f"{self._body_digest}|{when}"
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 class Target(Frozen):
@@ -144,6 +141,13 @@ class Calendar(Frozen):
         return [target for post in self.posts for target in post.targets]
 
 
+# Built once: json.dumps with these options would build an equal encoder on every call.
+# Hashed values are trees built from validated fields, so there is no cycle to look for.
+_DIGEST_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str, check_circular=False
+)
+
+
 def _sha256_json(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    text = _DIGEST_ENCODER.encode(value)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -32,6 +32,8 @@ class PlatformDirectory:
         self._alias_by_id: dict[str, str] = {}
         for alias, platform_id in sorted(self._aliases.items(), reverse=True):
             self._alias_by_id[platform_id] = alias
+        # Names that resolved, so each post's platform list costs a lookup per name.
+        self._resolved: dict[str, PlatformRef] = {}
         self._entries: dict[str, PlatformRules] | None = None
         if catalog is not None:
             self._entries = {
@@ -40,6 +42,13 @@ class PlatformDirectory:
 
     def resolve(self, name: str) -> PlatformRef:
         """Return the platform that `name` means, or raise InputError with a suggestion."""
+        ref = self._resolved.get(name)
+        if ref is None:
+            ref = self._resolve_uncached(name)
+            self._resolved[name] = ref
+        return ref
+
+    def _resolve_uncached(self, name: str) -> PlatformRef:
         platform_id = self._aliases.get(name)
         if platform_id is not None:
             if self._entries is not None and platform_id not in self._entries:

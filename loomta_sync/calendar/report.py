@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from loomta_sync.calendar.text import make_visible
 from loomta_sync.calendar.yaml_loader import YamlDocument
 from loomta_sync.errors import Problem
 
@@ -68,8 +69,13 @@ def suggest(word: str, choices: Iterable[str]) -> str | None:
 
 
 def excerpt(text: str, limit: int = 60) -> str:
-    """Shorten user text for a one-line message, marking the cut with `...`."""
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    """Shorten user text for a one-line message, marking the cut with `...`.
+
+    Hidden characters become markers such as `⟨U+202E⟩`, so a key or name written with a
+    bidirectional override or a carriage return cannot disguise the message it appears in.
+    """
+    shortened = text if len(text) <= limit else text[: limit - 3] + "..."
+    return make_visible(shortened)
 
 
 def format_field(path: YamlPath) -> str:

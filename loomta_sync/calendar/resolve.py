@@ -8,11 +8,11 @@ Every problem is reported at the line where the offending value was written.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from loomta_sync.calendar.entries import PostEntry
-from loomta_sync.calendar.media import MediaResolver
+from loomta_sync.calendar.media import MediaFile, MediaResolver
 from loomta_sync.calendar.model import (
     CommentPayload,
     MediaItem,
@@ -47,6 +47,12 @@ class ResolveContext:
     media: MediaResolver
     state: State | None
     now: datetime
+    # Media items by the path as written. MediaItem is frozen, so posts naming one file share it.
+    media_items: dict[str, MediaItem] = field(default_factory=dict)
+
+
+# Modes by value. A lookup here costs a fraction of calling Mode(value), and runs for every post.
+_MODES = {mode.value: mode for mode in Mode}
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,29 +74,45 @@ def resolve_post(
     overrides = _resolve_overrides(spec, refs, reporter, context.platforms)
     scheduled_for, zone_name = _resolve_time(spec, key, reporter, context)
 
-    media = _MediaCollector(context.media, reporter)
+    media = _MediaCollector(context.media, context.media_items, reporter)
     post_media = media.collect(("media",), spec.media)
     comments = _build_comments(spec, media)
-    override_media = {
-        platform_id: media.collect(("overrides", override.key, "media"), override.spec.media)
-        for platform_id, override in overrides.items()
-        if override.spec.media is not None
-    }
+    override_media: dict[str, tuple[MediaItem, ...]] = {}
+    for platform_id, replaced in overrides.items():
+        if replaced.spec.media is not None:
+            path = ("overrides", replaced.key, "media")
+            override_media[platform_id] = media.collect(path, replaced.spec.media)
     media.check_total(context.config.limits.max_media_bytes_per_post)
     if reporter.failed:
         return None
 
+    mode = _MODES[spec.mode]
+    # Targets without an override get the same payload object. It is frozen, and sharing it
+    # means its digests are computed once for the post rather than once per platform.
+    shared_payload: TargetPayload | None = None
     targets: list[Target] = []
     for ref in refs:
         override = overrides.get(ref.platform_id)
-        payload = TargetPayload(
-            content=override.spec.content if override and override.spec.content else spec.content,
-            mode=Mode(spec.mode),
-            scheduled_for=scheduled_for,
-            media=override_media.get(ref.platform_id, post_media),
-            settings={**spec.settings, **(override.spec.settings if override else {})},
-            comments=comments,
-        )
+        if override is None:
+            if shared_payload is None:
+                shared_payload = TargetPayload(
+                    content=spec.content,
+                    mode=mode,
+                    scheduled_for=scheduled_for,
+                    media=post_media,
+                    settings=dict(spec.settings),
+                    comments=comments,
+                )
+            payload = shared_payload
+        else:
+            payload = TargetPayload(
+                content=override.spec.content or spec.content,
+                mode=mode,
+                scheduled_for=scheduled_for,
+                media=override_media.get(ref.platform_id, post_media),
+                settings={**spec.settings, **override.spec.settings},
+                comments=comments,
+            )
         target = Target(
             post_key=key, platform_id=ref.platform_id, platform_alias=ref.alias, payload=payload
         )
@@ -103,7 +125,7 @@ def resolve_post(
     return Post(
         key=key,
         location=SourceLocation(path=entry.document.path, line=mark.line, column=mark.column),
-        mode=Mode(spec.mode),
+        mode=mode,
         scheduled_for=scheduled_for,
         timezone=zone_name,
         targets=tuple(targets),
@@ -111,17 +133,19 @@ def resolve_post(
 
 
 def _check_texts(spec: PostSpec, reporter: PostReporter) -> None:
-    texts: list[tuple[YamlPath, str]] = [(("content",), spec.content)]
-    texts += [(("comments", index, "content"), c.content) for index, c in enumerate(spec.comments)]
-    texts += [
-        (("overrides", key, "content"), override.content)
-        for key, override in spec.overrides.items()
-        if override.content is not None
-    ]
-    for path, text in texts:
-        hidden = find_hidden_characters(text)
+    # Paths are built only for a text with hidden characters, because this runs on every post.
+    hidden = find_hidden_characters(spec.content)
+    if hidden:
+        _report_hidden(reporter, ("content",), hidden)
+    for index, comment in enumerate(spec.comments):
+        hidden = find_hidden_characters(comment.content)
         if hidden:
-            _report_hidden(reporter, path, hidden)
+            _report_hidden(reporter, ("comments", index, "content"), hidden)
+    for key, override in spec.overrides.items():
+        if override.content is not None:
+            hidden = find_hidden_characters(override.content)
+            if hidden:
+                _report_hidden(reporter, ("overrides", key, "content"), hidden)
 
 
 def _report_hidden(reporter: PostReporter, path: YamlPath, hidden: list[HiddenCharacter]) -> None:
@@ -264,8 +288,11 @@ class _MediaCollector:
     A file listed by the post, an override and a comment counts once toward the post's limit.
     """
 
-    def __init__(self, resolver: MediaResolver, reporter: PostReporter) -> None:
+    def __init__(
+        self, resolver: MediaResolver, items: dict[str, MediaItem], reporter: PostReporter
+    ) -> None:
         self._resolver = resolver
+        self._items = items
         self._reporter = reporter
         self._sizes: dict[str, int] = {}
 
@@ -281,12 +308,17 @@ class _MediaCollector:
                 self._reporter.invalid((*path, index), error)
                 continue
             self._sizes[file.real_path] = file.size
-            items.append(
-                MediaItem(
-                    path=file.path, sha256=file.sha256, mime_type=file.mime_type, size=file.size
-                )
-            )
+            items.append(self._item(entry, file))
         return tuple(items)
+
+    def _item(self, raw: str, file: MediaFile) -> MediaItem:
+        item = self._items.get(raw)
+        if item is None:
+            item = MediaItem(
+                path=file.path, sha256=file.sha256, mime_type=file.mime_type, size=file.size
+            )
+            self._items[raw] = item
+        return item
 
     def check_total(self, limit: int) -> None:
         total = sum(self._sizes.values())
@@ -300,15 +332,17 @@ class _MediaCollector:
 
 
 def _build_comments(spec: PostSpec, media: _MediaCollector) -> tuple[CommentPayload, ...]:
-    return tuple(
-        CommentPayload(
+    comments: list[CommentPayload] = []
+    for index, comment in enumerate(spec.comments):
+        items = media.collect(("comments", index, "media"), comment.media) if comment.media else ()
+        payload = CommentPayload(
             content=comment.content,
             delay_in_minutes=comment.delay_in_minutes,
             settings=dict(comment.settings),
-            media=media.collect(("comments", index, "media"), comment.media),
+            media=items,
         )
-        for index, comment in enumerate(spec.comments)
-    )
+        comments.append(payload)
+    return tuple(comments)
 
 
 def _check_rules(

@@ -116,22 +116,38 @@ def find_ambiguous_scalars(value: dict[str, Any]) -> list[tuple[YamlPath, Ambigu
 
     The walk uses an explicit stack, so a deeply nested value cannot exhaust the recursion limit.
     Paths are built only for containers and for the rare hit, because this runs on every post.
+    Most keys and values are plain str, which a type test rules out before any isinstance.
     """
     found: list[tuple[YamlPath, AmbiguousScalar, bool]] = []
     stack: list[tuple[YamlPath, dict[str, Any] | list[Any]]] = [((), value)]
     while stack:
         path, container = stack.pop()
-        children = container.items() if isinstance(container, dict) else enumerate(container)
-        for key, child in children:
-            if isinstance(key, AmbiguousScalar):
-                found.append(((*path, key), key, True))
-            if isinstance(child, dict | list):
-                stack.append(((*path, key), child))
-            elif isinstance(child, AmbiguousScalar):
-                child_path = (*path, key)
-                if child.yaml11_type != "timestamp" or child_path not in _TIMESTAMP_FIELDS:
-                    found.append((child_path, child, False))
+        if isinstance(container, dict):
+            for key, child in container.items():
+                if type(key) is not str and isinstance(key, AmbiguousScalar):
+                    found.append(((*path, key), key, True))
+                if type(child) is not str:
+                    _visit_child(path, key, child, stack, found)
+        else:
+            for index, child in enumerate(container):
+                if type(child) is not str:
+                    _visit_child(path, index, child, stack, found)
     return found
+
+
+def _visit_child(
+    path: YamlPath,
+    key: str | int,
+    child: Any,
+    stack: list[tuple[YamlPath, dict[str, Any] | list[Any]]],
+    found: list[tuple[YamlPath, AmbiguousScalar, bool]],
+) -> None:
+    if isinstance(child, dict | list):
+        stack.append(((*path, key), child))
+    elif isinstance(child, AmbiguousScalar):
+        child_path = (*path, key)
+        if child.yaml11_type != "timestamp" or child_path not in _TIMESTAMP_FIELDS:
+            found.append((child_path, child, False))
 
 
 def _report_ambiguous(

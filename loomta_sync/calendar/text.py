@@ -90,6 +90,8 @@ _JOINING_SCRIPT_RANGES = (
 
 def find_hidden_characters(text: str) -> list[HiddenCharacter]:
     """Return every character of `text` that validation rejects, in text order."""
+    if _CANDIDATES.search(text) is None:  # the usual case, decided in one scan in C
+        return []
     found: list[HiddenCharacter] = []
     # Lines are counted from the previous match on, so a text full of matches stays linear.
     line = 1

@@ -8,6 +8,7 @@ without side effects. The copy is paid for from the node budget before it is mad
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from yaml.events import (
@@ -50,11 +51,32 @@ _MARK_CACHE: dict[int, Mark] = {}
 _MARK_CACHE_LINES = 1024
 _MARK_CACHE_COLUMNS = 128
 
+# Plain scalars repeat too (keys, platform aliases, setting values), so the values of short
+# ones are kept: str, int, float, bool, None or AmbiguousScalar, all immutable and safe to share.
+# Text that raises ScalarError is never kept. The size bound caps the memory at about 1 MB.
+_PLAIN_VALUES: dict[str, Any] = {}
+_PLAIN_CACHE_SIZE = 4096
+_PLAIN_CACHE_MAX_CHARS = 64
+_NOT_CACHED = object()
+
+
+class MarksNotRecorded(Exception):
+    """A problem needs a mark that a builder with `all_marks=False` did not record."""
+
 
 class _OpenCollection:
     """A mapping or sequence whose end event has not been read yet."""
 
-    __slots__ = ("anchor", "container", "is_mapping", "key", "path", "start_count")
+    __slots__ = (
+        "anchor",
+        "container",
+        "is_mapping",
+        "key",
+        "key_path",
+        "path",
+        "records",
+        "start_count",
+    )
 
     def __init__(
         self,
@@ -62,12 +84,17 @@ class _OpenCollection:
         path: YamlPath,
         start_count: int,
         anchor: str | None,
+        records: bool,
     ) -> None:
         self.container = container
         self.is_mapping = type(container) is dict
         self.path = path
-        # The key whose value comes next, or None while a key is expected.
+        # Whether the marks of this collection's keys and values are recorded; without it,
+        # `path` and `key_path` are not kept either.
+        self.records = records
+        # The key whose value comes next and its path, or None while a key is expected.
         self.key: str | None = None
+        self.key_path: YamlPath = ()
         self.start_count = start_count
         self.anchor = anchor
 
@@ -75,12 +102,18 @@ class _OpenCollection:
 class DocumentBuilder:
     """Consume the events of one YAML stream and return a YamlDocument, or raise ValidationFailed.
 
-    `parser` is a PyYAML loader object with `get_event()`: yaml.CSafeLoader or yaml.SafeLoader.
-    PyYAML's own errors (yaml.YAMLError) pass through for the caller to map.
+    `parser` is a PyYAML parser object with `get_event()` and `peek_event()`: yaml.cyaml.CParser,
+    yaml.CSafeLoader or yaml.SafeLoader. PyYAML's own errors (yaml.YAMLError) pass through for
+    the caller to map.
+
+    With `all_marks=False` it records only the marks that a valid calendar file needs: the
+    root's and, when the root is a sequence, its items'. Every check runs as usual, and a
+    duplicate key, whose message needs the first key's mark, raises MarksNotRecorded.
     """
 
-    def __init__(self, display_path: str, limits: InputLimits) -> None:
+    def __init__(self, display_path: str, limits: InputLimits, *, all_marks: bool = True) -> None:
         self.display_path = display_path
+        self.all_marks = all_marks
         self.max_depth = limits.max_depth
         self.max_nodes = limits.max_yaml_nodes
         self.max_scalar_chars = limits.max_scalar_chars
@@ -102,22 +135,7 @@ class DocumentBuilder:
                 "add the content or delete the file",
             )
         get_event()  # DocumentStartEvent
-
-        while True:
-            event = get_event()
-            kind = type(event)
-            if kind is ScalarEvent:
-                self.on_scalar(event)
-            elif kind is MappingStartEvent:
-                self.on_collection_start(event, {})
-            elif kind is SequenceStartEvent:
-                self.on_collection_start(event, [])
-            elif kind is MappingEndEvent or kind is SequenceEndEvent:
-                self.on_collection_end()
-            elif kind is AliasEvent:
-                self.on_alias(event)
-            else:
-                break  # DocumentEndEvent: the parser guarantees every collection was closed.
+        self.read_document(get_event)
 
         following = get_event()
         if isinstance(following, DocumentStartEvent):
@@ -128,30 +146,140 @@ class DocumentBuilder:
             )
         return YamlDocument(self.display_path, self.root, self.marks, self.key_marks)
 
+    def read_document(self, get_event: Callable[[], Event]) -> None:
+        """Build the value from the events up to DocumentEndEvent.
+
+        The parser guarantees that every collection is closed by then. Most events are scalars
+        inside a collection with no tag and no anchor, so those are handled here with local
+        variables, because this loop and the parser calls in it take about a third of loading
+        the 10,000 files of bench/plan_bench.py. Collection starts without a tag take one short
+        method. Every other event takes the general methods below, which make the same checks
+        in the same order.
+        """
+        marks = self.marks
+        key_marks = self.key_marks
+        stack = self.stack
+        max_nodes = self.max_nodes
+        max_scalar_chars = self.max_scalar_chars
+        mark_cache = _MARK_CACHE
+        plain_values = _PLAIN_VALUES
+        while True:
+            event: Any = get_event()
+            kind = type(event)
+            if kind is not ScalarEvent or event.tag is not None or event.anchor is not None:
+                if kind is MappingEndEvent or kind is SequenceEndEvent:
+                    self.on_collection_end()
+                elif (kind is MappingStartEvent or kind is SequenceStartEvent) and stack:
+                    self.open_collection(event, kind)
+                elif not self.on_other_event(event, kind):
+                    return
+                continue
+            if not stack:
+                self.on_scalar(event)
+                continue
+
+            text = event.value
+            count = self.count + 1
+            self.count = count
+            if count > max_nodes or len(text) > max_scalar_chars:
+                self.fail_scalar_limits(event)
+
+            # A mark is built here only to be recorded; a problem builds its own from the event.
+            top = stack[-1]
+            records = top.records
+            mark: Any = None
+            if records:
+                start = event.start_mark
+                column = start.column
+                if column < _MARK_CACHE_COLUMNS:
+                    mark = mark_cache.get(start.line * _MARK_CACHE_COLUMNS + column)
+                if mark is None:
+                    mark = self.mark_of(event)
+
+            plain = event.implicit[0]
+            value: Any = text
+            if plain:
+                value = plain_values.get(text, _NOT_CACHED)
+                if value is _NOT_CACHED:
+                    value = self.resolve_plain(text, event)
+
+            if not top.is_mapping:
+                container: Any = top.container
+                if records:
+                    marks[(*top.path, len(container))] = mark
+                container.append(value)
+            elif top.key is not None:
+                if records:
+                    marks[top.key_path] = mark
+                top.container[top.key] = value  # type: ignore[call-overload]
+                top.key = None
+            elif type(value) is str and not (plain and text == "<<") and value not in top.container:
+                if records:
+                    path = (*top.path, value)
+                    key_marks[path] = mark
+                    top.key_path = path
+                top.key = value
+            else:
+                self.on_key(top, value, event)
+
+    def open_collection(self, event: CollectionStartEvent, kind: type) -> None:
+        """Do what on_collection_start does, for a collection inside another one."""
+        if event.tag is not None:
+            self.on_collection_start(event, {} if kind is MappingStartEvent else [])
+            return
+
+        self.count += 1
+        if self.count > self.max_nodes:
+            self.fail_node_count(event)
+        stack = self.stack
+        if len(stack) >= self.max_depth:
+            self.fail_depth(self.mark_of(event))
+
+        collection: Any = {} if kind is MappingStartEvent else []
+        top = stack[-1]
+        if not top.is_mapping:
+            path = (*top.path, len(top.container)) if top.records else ()
+            top.container.append(collection)  # type: ignore[union-attr]
+        elif top.key is not None:
+            path = top.key_path if top.records else ()
+            top.container[top.key] = collection  # type: ignore[call-overload]
+            top.key = None
+        else:
+            self.fail_key_type(collection, self.mark_of(event))
+        if top.records:
+            self.marks[path] = self.mark_of(event)
+        frame = _OpenCollection(collection, path, self.count, event.anchor, self.all_marks)
+        stack.append(frame)
+
+    def on_other_event(self, event: Any, kind: type) -> bool:
+        """Handle any event but a scalar without tag and anchor; False at the document's end."""
+        if kind is ScalarEvent:
+            self.on_scalar(event)
+        elif kind is MappingStartEvent:
+            self.on_collection_start(event, {})
+        elif kind is SequenceStartEvent:
+            self.on_collection_start(event, [])
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            self.on_collection_end()
+        elif kind is AliasEvent:
+            self.on_alias(event)
+        else:
+            return False  # DocumentEndEvent
+        return True
+
     def on_scalar(self, event: ScalarEvent) -> None:
-        # Most events are untagged scalars, so this path avoids method calls where it can:
-        # the benchmark of 10,000 post files spends most of its Python time here.
         self.count += 1
         text = event.value
         if self.count > self.max_nodes or len(text) > self.max_scalar_chars:
             self.fail_scalar_limits(event)
 
-        start: Any = event.start_mark
-        line = start.line
-        column = start.column
-        mark = _MARK_CACHE.get(line * _MARK_CACHE_COLUMNS + column)
-        if mark is None or line >= _MARK_CACHE_LINES or column >= _MARK_CACHE_COLUMNS:
-            mark = self.mark_of(event)
-
-        plain = event.implicit[0]
-        value: Any = text
+        mark = self.mark_of(event)
         if event.tag is not None:
             value = self.resolve_tagged(event.tag, text, mark)
-        elif plain:
-            try:
-                value = resolve_plain(text)
-            except ScalarError as exc:
-                self.fail(mark, exc.message, exc.hint)
+        elif event.implicit[0]:
+            value = self.resolve_plain(text, event)
+        else:
+            value = text
 
         stack = self.stack
         if not stack:
@@ -159,24 +287,19 @@ class DocumentBuilder:
             self.marks[()] = mark
         else:
             top = stack[-1]
-            key = top.key
-            if not top.is_mapping:
-                container: Any = top.container
-                self.marks[(*top.path, len(container))] = mark
-                container.append(value)
-            elif key is not None:
-                self.marks[(*top.path, key)] = mark
-                top.container[key] = value  # type: ignore[call-overload]
-                top.key = None
+            if top.is_mapping and top.key is None:
+                self.on_key(top, value, event)
             else:
-                if plain and text == "<<" and event.tag is None:
-                    self.fail(
-                        mark, "merge keys (<<) are not supported", "write the fields out in full"
-                    )
-                self.set_key(top, value, mark, text)
+                self.place(value, mark)
 
         if event.anchor is not None:
             self.anchors[event.anchor] = (value, 1)
+
+    def on_key(self, top: _OpenCollection, key: Any, event: ScalarEvent) -> None:
+        mark = self.mark_of(event)
+        if event.implicit[0] and event.value == "<<" and event.tag is None:
+            self.fail(mark, "merge keys (<<) are not supported", "write the fields out in full")
+        self.set_key(top, key, mark, event.value)
 
     def on_collection_start(
         self, event: CollectionStartEvent, container: dict[str, Any] | list[Any]
@@ -187,8 +310,10 @@ class DocumentBuilder:
         if len(self.stack) >= self.max_depth:
             self.fail_depth(mark)
 
+        # A partial record keeps the marks of a root sequence's items: the posts of a list file.
+        records = self.all_marks or (not self.stack and type(container) is list)
         path = self.place(container, mark)
-        self.stack.append(_OpenCollection(container, path, self.count, event.anchor))
+        self.stack.append(_OpenCollection(container, path, self.count, event.anchor, records))
 
     def on_collection_end(self) -> None:
         closed = self.stack.pop()
@@ -220,6 +345,15 @@ class DocumentBuilder:
         if type(value) is dict or type(value) is list:
             value = self.copy_tree(value, mark)
         self.place(value, mark)
+
+    def resolve_plain(self, text: str, event: ScalarEvent) -> Any:
+        try:
+            value = resolve_plain(text)
+        except ScalarError as exc:
+            self.fail(self.mark_of(event), exc.message, exc.hint)
+        if len(text) <= _PLAIN_CACHE_MAX_CHARS and len(_PLAIN_VALUES) < _PLAIN_CACHE_SIZE:
+            _PLAIN_VALUES[text] = value
+        return value
 
     def resolve_tagged(self, tag: str, text: str, mark: Mark) -> Any:
         if tag in (MAP_TAG, SEQ_TAG):
@@ -258,6 +392,12 @@ class DocumentBuilder:
                 f"quote it: '{key}'",
             )
 
+        if not top.records:
+            if key in top.container:
+                raise MarksNotRecorded(key)
+            top.key = key
+            return
+
         path = (*top.path, key)
         if key in top.container:
             first = self.key_marks[path]
@@ -267,25 +407,32 @@ class DocumentBuilder:
                 "remove one of them",
             )
         top.key = key
+        top.key_path = path
         self.key_marks[path] = mark
 
     def place(self, value: Any, mark: Mark) -> YamlPath:
-        """Put a value into the open collection (or make it the root) and record its mark."""
+        """Put a value into the open collection (or make it the root) and record its mark.
+
+        Returns the value's path, or () in a collection whose marks are not recorded.
+        """
         if not self.stack:
-            path: YamlPath = ()
             self.root = value
+            self.marks[()] = mark
+            return ()
+
+        top = self.stack[-1]
+        container = top.container
+        if top.is_mapping:
+            if top.key is None:
+                self.fail_key_type(value, mark)
+            path = top.key_path
+            container[top.key] = value  # type: ignore[call-overload]
+            top.key = None
         else:
-            top = self.stack[-1]
-            container = top.container
-            if top.is_mapping:
-                if top.key is None:
-                    self.fail_key_type(value, mark)
-                path = (*top.path, top.key)
-                container[top.key] = value  # type: ignore[call-overload]
-                top.key = None
-            else:
-                path = (*top.path, len(container))
-                container.append(value)  # type: ignore[union-attr]
+            path = (*top.path, len(container))
+            container.append(value)  # type: ignore[union-attr]
+        if not top.records:
+            return ()
         self.marks[path] = mark
         return path
 

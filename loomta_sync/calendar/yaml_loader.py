@@ -28,16 +28,17 @@ Every rejection is a `ValidationFailed` with one `Problem` at file:line:col.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
 import stat
 from pathlib import Path
-from typing import Any, BinaryIO, NoReturn
+from typing import Any, NoReturn
 
 import yaml
 
-from loomta_sync.calendar.yaml_builder import DocumentBuilder
+from loomta_sync.calendar.yaml_builder import DocumentBuilder, MarksNotRecorded
 from loomta_sync.calendar.yaml_types import (
     YAML11_TYPE_NAMES,
     AmbiguousScalar,
@@ -52,7 +53,12 @@ __all__ = ["YAML11_TYPE_NAMES", "AmbiguousScalar", "Mark", "YamlDocument", "Yaml
 
 logger = logging.getLogger(__name__)
 
-_Parser: Any = getattr(yaml, "CSafeLoader", None) or yaml.SafeLoader
+# libyaml's parser alone: its events are all this loader reads, so it needs none of the
+# constructor and resolver that yaml.CSafeLoader adds to it (and sets up for every file).
+_Parser: Any = yaml.SafeLoader
+if yaml.__with_libyaml__:
+    # yaml.cyaml imports CParser at runtime, but the type stubs do not re-export it.
+    _Parser = yaml.cyaml.CParser  # type: ignore[attr-defined]
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 # libyaml (checked with 0.2.6) stops flow nesting at 1000 levels with this message, sometimes
@@ -66,22 +72,38 @@ _FORBIDDEN_CHARACTER = re.compile(
 )
 
 
-def load_yaml(file: Path, display_path: str, limits: InputLimits) -> YamlDocument:
+def load_yaml(
+    file: str | Path, display_path: str, limits: InputLimits, *, all_marks: bool = True
+) -> YamlDocument:
     """Read and parse one YAML file by the rules in this module's docstring.
 
     `display_path` names the file in problems: relative to the project root, posix separators.
-    Raises ValidationFailed with one Problem.
+    With `all_marks=False` the document is partial (see YamlDocument) and loads the rest of its
+    marks from the bytes already read, which saves time and memory when a caller needs few of
+    them. Raises ValidationFailed with one Problem.
     """
     data = _read_limited(file, display_path, limits.max_file_bytes)
     _check_utf8(data, display_path)
+    if all_marks:
+        return _parse(data, display_path, limits, all_marks=True)
 
+    try:
+        document = _parse(data, display_path, limits, all_marks=False)
+    except MarksNotRecorded:
+        # The same checks with every mark recorded raise the problem with its positions.
+        return _parse(data, display_path, limits, all_marks=True)
+    document.complete_marks = functools.partial(_parse, data, display_path, limits, all_marks=True)
+    return document
+
+
+def _parse(data: bytes, display_path: str, limits: InputLimits, *, all_marks: bool) -> YamlDocument:
     # libyaml skips a leading byte order mark but PyYAML's parser counts it as a column.
     stream = data[len(_UTF8_BOM) :] if data.startswith(_UTF8_BOM) else data
     parser: Any = None
     try:
         # PyYAML's parser reads its first characters, and may raise, in its constructor.
         parser = _Parser(stream)
-        return DocumentBuilder(display_path, limits).build(parser)
+        return DocumentBuilder(display_path, limits, all_marks=all_marks).build(parser)
     except yaml.reader.ReaderError as exc:
         # The parser found a character outside YAML's printable set. Its offset differs
         # between libyaml (bytes) and PyYAML (characters), so search again for the position.
@@ -97,15 +119,13 @@ def load_yaml(file: Path, display_path: str, limits: InputLimits) -> YamlDocumen
             parser.dispose()
 
 
-def _read_limited(file: Path, display_path: str, max_bytes: int) -> bytes:
+def _read_limited(file: str | Path, display_path: str, max_bytes: int) -> bytes:
     try:
-        stream, size = _open_regular(file, display_path, max_bytes)
-        with stream:
-            # One byte more than fstat found shows a file that grew since. read(n) allocates
-            # n bytes first, so n follows the file size rather than the limit.
-            data = stream.read(size + 1)
-            if len(data) > size:
-                data += stream.read(max_bytes + 1 - len(data))
+        descriptor, size = _open_regular(file, display_path, max_bytes)
+        try:
+            data = _read_to_end(descriptor, size, max_bytes)
+        finally:
+            os.close(descriptor)
     except OSError as exc:
         logger.debug("cannot read %s", file, exc_info=True)
         _fail_file(display_path, f"cannot be read: {exc.strerror}", "check that it is readable")
@@ -115,8 +135,8 @@ def _read_limited(file: Path, display_path: str, max_bytes: int) -> bytes:
     return data
 
 
-def _open_regular(file: Path, display_path: str, max_bytes: int) -> tuple[BinaryIO, int]:
-    """Open `file` if it is a regular file within the size limit; return it and its size.
+def _open_regular(file: str | Path, display_path: str, max_bytes: int) -> tuple[int, int]:
+    """Open `file` if it is a regular file within the size limit; return its descriptor and size.
 
     O_NONBLOCK makes opening a FIFO return at once so that fstat can reject it, and checking
     the opened descriptor, not the path, leaves no gap for the path to change in between.
@@ -128,10 +148,25 @@ def _open_regular(file: Path, display_path: str, max_bytes: int) -> tuple[Binary
             _fail_file(display_path, "is not a regular file", "replace it with a file or remove it")
         if info.st_size > max_bytes:
             _fail_too_large(display_path, info.st_size, max_bytes)
-        return open(descriptor, "rb"), info.st_size
+        return descriptor, info.st_size
     except BaseException:
         os.close(descriptor)
         raise
+
+
+def _read_to_end(descriptor: int, size: int, max_bytes: int) -> bytes:
+    """Read until the end of the file, or until one byte more than `max_bytes`.
+
+    The first read requests one byte more than fstat found, which shows a file that grew since.
+    os.read(n) allocates n bytes first, so n follows the file size rather than the limit.
+    """
+    data = os.read(descriptor, size + 1)
+    while len(data) <= max_bytes:
+        more = os.read(descriptor, max_bytes + 1 - len(data))
+        if not more:
+            break
+        data += more
+    return data
 
 
 def _check_utf8(data: bytes, display_path: str) -> None:

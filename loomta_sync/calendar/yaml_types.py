@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,15 +60,24 @@ class YamlDocument:
 
     Nodes copied from an anchor by an alias have no marks of their own, so `mark()` of a path
     inside them returns the position of the alias.
+
+    A partial document (from `load_yaml(..., all_marks=False)`) holds only some marks, each
+    equal to the full document's, and `complete_marks` to load the rest. `mark()` and
+    `key_mark()` load them on the first lookup that the partial marks cannot resolve.
     """
 
     path: str
     value: Any
     marks: dict[YamlPath, Mark] = field(default_factory=dict)
     key_marks: dict[YamlPath, Mark] = field(default_factory=dict)
+    complete_marks: Callable[[], YamlDocument] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def mark(self, path: YamlPath) -> Mark:
         """Return the mark of the value at `path`, or of its nearest ancestor that has one."""
+        if self.complete_marks is not None and path not in self.marks:
+            self._load_all_marks()
         for end in range(len(path), -1, -1):
             found = self.marks.get(path[:end])
             if found is not None:
@@ -76,7 +86,17 @@ class YamlDocument:
 
     def key_mark(self, path: YamlPath) -> Mark:
         """Return the mark of the mapping key that ends `path`, else the mark of its value."""
+        if self.complete_marks is not None:
+            self._load_all_marks()
         found = self.key_marks.get(path)
         if found is not None:
             return found
         return self.mark(path)
+
+    def _load_all_marks(self) -> None:
+        if self.complete_marks is None:
+            return
+        complete = self.complete_marks()
+        self.marks = complete.marks
+        self.key_marks = complete.key_marks
+        self.complete_marks = None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from loomta_sync.calendar.model import MediaItem, Target, TargetPayload
+from loomta_sync.calendar.text import make_visible
 from loomta_sync.catalog.model import CatalogEntry, PlatformSchema, SettingsField
 
 # A payload field as written in a post file: ("content",), ("media", 2), ("settings", "x"),
@@ -82,6 +83,12 @@ class PlatformRules:
         self.schema = entry.schema_
         self.provider = provider_rules(entry.platform.provider)
         self.fields = {field.name: field for field in self.schema.settings.fields}
+        # Settings that every post must set, in catalog order.
+        self._required = [
+            field for field in self.fields.values() if field.required and field.default is None
+        ]
+        # Labels by the alias a target was written with; a few aliases name each platform.
+        self._labels: dict[str | None, str] = {}
         platform = entry.platform
         provider_name = platform.providerName or platform.provider
         if platform.displayName:
@@ -91,13 +98,16 @@ class PlatformRules:
 
     def check(self, target: Target) -> list[RuleViolation]:
         """Check one target's payload against the account state and the schema."""
-        label = f"{target.platform_alias or self.entry.platform.id} ({self._described})"
+        label = self._labels.get(target.platform_alias)
+        if label is None:
+            label = f"{target.platform_alias or self.entry.platform.id} ({self._described})"
+            self._labels[target.platform_alias] = label
         payload = target.payload
 
         violations = _check_account(label, self.entry)
         violations += _check_content(label, payload.content, self.schema, self.provider)
         violations += _check_media(label, payload.media, self.schema, self.provider)
-        violations += _check_settings(label, payload.settings, self.fields)
+        violations += _check_settings(label, payload.settings, self.fields, self._required)
         violations += _check_comments(label, payload, self.schema)
         return violations
 
@@ -132,7 +142,7 @@ def _check_account(label: str, entry: CatalogEntry) -> list[RuleViolation]:
 def _check_content(
     label: str, content: str, schema: PlatformSchema, rules: ProviderRules
 ) -> list[RuleViolation]:
-    if schema.content.required and not content.strip():
+    if schema.content.required and (not content or content.isspace()):
         return [
             RuleViolation(
                 ("content",), f"content is empty, but {label} requires text", "write text"
@@ -233,7 +243,10 @@ def _check_media_types(
 
 
 def _check_settings(
-    label: str, settings: dict[str, Any], by_name: dict[str, SettingsField]
+    label: str,
+    settings: dict[str, Any],
+    by_name: dict[str, SettingsField],
+    required: list[SettingsField],
 ) -> list[RuleViolation]:
     violations: list[RuleViolation] = []
     # A misspelled name is the mistake to report, not the missing setting it was meant to be.
@@ -251,9 +264,8 @@ def _check_settings(
         if problem is not None:
             violations.append(problem)
 
-    for field in by_name.values():
-        missing = field.name not in settings and field.name not in meant
-        if field.required and field.default is None and missing:
+    for field in required:
+        if field.name not in settings and field.name not in meant:
             violations.append(_missing_setting(label, field))
     return violations
 
@@ -349,5 +361,6 @@ def _short_repr(value: Any) -> str:
 
 
 def _shorten(text: str) -> str:
-    # Messages are one line each, so a long value written in a post is cut.
-    return text if len(text) <= 60 else text[:57] + "..."
+    # Messages are one line each, so a long value written in a post is cut, and hidden
+    # characters in a setting's name are shown as markers such as `⟨U+202E⟩`.
+    return make_visible(text if len(text) <= 60 else text[:57] + "...")

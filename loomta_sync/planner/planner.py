@@ -238,9 +238,9 @@ def _change(
     changed: tuple[str, ...] = (),
     reason: str = "",
 ) -> Change:
-    # Every value comes from validated models, so the Change is built without validating
-    # again; that halves the planner's time on calendars of many thousands of posts.
-    return Change.model_construct(
+    # Validation keeps the nested models as they are (pydantic does not revalidate instances),
+    # and with pydantic 2.14 it costs less than model_construct, whose field loop is Python.
+    return Change(
         kind=kind,
         post_key=post.key,
         platform_id=target.platform_id,

@@ -14,10 +14,14 @@ from loomta_sync.calendar import yaml_loader
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "hostile"
 
 
+# The parser the loader picks when PyYAML has libyaml, as the module chose it on import.
+LIBYAML_PARSER: Any = yaml_loader._Parser
+
+
 @pytest.fixture(params=["libyaml", "pure-python"])
 def parser_name(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Run a test once with libyaml's parser and once with PyYAML's fallback parser."""
-    parser: Any = yaml.CSafeLoader if request.param == "libyaml" else yaml.SafeLoader
+    parser: Any = LIBYAML_PARSER if request.param == "libyaml" else yaml.SafeLoader
     monkeypatch.setattr(yaml_loader, "_Parser", parser)
     yield request.param
 
