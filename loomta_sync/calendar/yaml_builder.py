@@ -89,8 +89,8 @@ class _OpenCollection:
         self.container = container
         self.is_mapping = type(container) is dict
         self.path = path
-        # Whether the marks of this collection's keys and values are recorded; without it,
-        # `path` and `key_path` are not kept either.
+        # Whether the marks of this collection's keys and values are recorded. When they are
+        # not, `path` and `key_path` are not kept either.
         self.records = records
         # The key whose value comes next and its path, or None while a key is expected.
         self.key: str | None = None
@@ -149,12 +149,12 @@ class DocumentBuilder:
     def read_document(self, get_event: Callable[[], Event]) -> None:
         """Build the value from the events up to DocumentEndEvent.
 
-        The parser guarantees that every collection is closed by then. Most events are scalars
-        inside a collection with no tag and no anchor, so those are handled here with local
-        variables, because this loop and the parser calls in it take about a third of loading
-        the 10,000 files of bench/plan_bench.py. Collection starts without a tag take one short
-        method. Every other event takes the general methods below, which make the same checks
-        in the same order.
+        The parser guarantees that every collection is closed by then. This loop and the parser
+        calls in it take about a third of loading the 10,000 files of bench/plan_bench.py. Most
+        events are scalars inside a collection with no tag and no anchor, so those are handled
+        here with local variables. Collection starts without a tag take one short method. Every
+        other event takes the general methods below, which make the same checks in the same
+        order.
         """
         marks = self.marks
         key_marks = self.key_marks
@@ -184,7 +184,7 @@ class DocumentBuilder:
             if count > max_nodes or len(text) > max_scalar_chars:
                 self.fail_scalar_limits(event)
 
-            # A mark is built here only to be recorded; a problem builds its own from the event.
+            # A mark is built here only to be recorded. A problem builds its own from the event.
             top = stack[-1]
             records = top.records
             mark: Any = None

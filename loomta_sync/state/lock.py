@@ -273,8 +273,16 @@ def _unlock_rejected_message(path: Path) -> str:
     )
 
 
+# How long a message waits for a new holder to write its details: it does so right after flock.
+HOLDER_DETAILS_WAIT_SECONDS = 1.0
+
+
 def _describe_holder(path: Path) -> str:
     holder = read_holder(path)
+    deadline = time.monotonic() + HOLDER_DETAILS_WAIT_SECONDS
+    while holder is None and time.monotonic() < deadline:
+        time.sleep(POLL_INTERVAL_SECONDS)
+        holder = read_holder(path)
     if holder is None:
         return "a process that has not recorded its details yet"
     return holder.describe()
