@@ -41,7 +41,7 @@ def render_plan_text(plan: Plan, *, show_unchanged: bool = False) -> str:
 def render_change(change: Change, memo: _PayloadLinesMemo | None = None) -> str:
     lines: list[str] = []
     _add_change_lines(lines, change, memo)
-    return "\n".join(lines)
+    return make_visible("\n".join(lines))
 
 
 def _add_change_lines(lines: list[str], change: Change, memo: _PayloadLinesMemo | None) -> None:
@@ -99,7 +99,7 @@ def _payload_lines(change: Change) -> list[str]:
     if payload.scheduled_for is not None:
         lines.append(f"{INDENT}when:    {format_time(payload.scheduled_for, change.timezone)}")
     if change.kind in (ChangeKind.CREATE, ChangeKind.RETRY, ChangeKind.CONFLICT):
-        content = make_visible(payload.content.rstrip("\n"))
+        content = payload.content.rstrip("\n")
         lines.append(f"{INDENT}content: " + _indent_text(content))
         for item in payload.media:
             lines.append(
@@ -112,7 +112,7 @@ def _payload_lines(change: Change) -> list[str]:
             lines.append(f"{INDENT}settings: {settings}")
         for number, comment in enumerate(payload.comments, start=1):
             delay = f" after {comment.delay_in_minutes} min" if comment.delay_in_minutes else ""
-            text = _indent_text(make_visible(comment.content))
+            text = _indent_text(comment.content)
             lines.append(f"{INDENT}comment {number}{delay}: {text}")
             if comment.settings:
                 settings = ", ".join(f"{k}={v}" for k, v in sorted(comment.settings.items()))
