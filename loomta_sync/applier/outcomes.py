@@ -1,7 +1,7 @@
 """Turn a create request's result or exception into journal events and target results.
 
-The rule: a target is recorded as failed only when the API certainly created nothing for it;
-every doubt is recorded as unknown, which the next plan shows and never re-creates on its own.
+A target is recorded as failed only when the API certainly created nothing for it. Every
+doubtful outcome is recorded as unknown, which the next plan shows and never re-creates.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What an apply did, per target, for the CLI's output and exit code."""
+"""The apply report: one result per target, for the CLI's output and exit code."""
 
 from __future__ import annotations
 

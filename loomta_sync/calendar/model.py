@@ -27,7 +27,7 @@ class Frozen(BaseModel):
 
 
 class SourceLocation(Frozen):
-    """Where a value was written: a path relative to the project root, 1-based line and column."""
+    """A value's source position: path relative to the project root, 1-based line and column."""
 
     path: str
     line: int

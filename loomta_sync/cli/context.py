@@ -1,4 +1,4 @@
-"""What every command needs: the project, its catalog and state, the clock, an API client."""
+"""The command context: the project, its catalog and state, the clock and an API client."""
 
 from __future__ import annotations
 

@@ -10,7 +10,7 @@ from loomta_sync.planner.model import ChangeKind, Plan
 from loomta_sync.planner.planner import make_plan
 from loomta_sync.state.model import State
 
-# Kinds that make `plan` exit 1: the calendar asks for something that cannot be done.
+# Kinds that make `plan` exit 1, because the calendar requests something that cannot be done.
 ERROR_KINDS = frozenset({ChangeKind.CONFLICT, ChangeKind.EXPIRED})
 
 

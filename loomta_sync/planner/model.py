@@ -51,7 +51,7 @@ class Change(PlanModel):
     """One target's change.
 
     `payload` is the calendar's version (absent for orphans); `record` is the state's (absent
-    for creates). `previous_key` is set for moved targets. `reason` says in one sentence why
+    for creates). `previous_key` is set for moved targets. `reason` states in one sentence why
     this kind was chosen and, for blocking kinds, how to resolve it.
     """
 

@@ -26,8 +26,8 @@ def read_regular_file(path: Path) -> bytes:
     """Read `path`, which must be a regular file and not a symlink.
 
     The state files live in the repository, so a pull request could replace one with a symlink
-    to a FIFO or a device; opening it without following links and without blocking, then
-    checking its type, keeps a read from hanging or leaving the project. Raises
+    to a FIFO or a device. Opening without following links and without blocking, then checking
+    the type, keeps a read from hanging or leaving the project. Raises
     FileNotFoundError when it is missing and OSError (ELOOP for a symlink) otherwise.
     """
     fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
